@@ -1,0 +1,131 @@
+/**
+ * The one error class of jit-memory and its codes.
+ *
+ * @module
+ */
+
+/**
+ * What went wrong, as a stable string a program can branch on.
+ *
+ * - `INVALID_SIZE`: a size that is not a positive safe integer (or zero).
+ * - `INVALID_ARGUMENT`: any other argument of the wrong type or shape.
+ * - `ALREADY_ALLOCATED`: `allocate()` on a manager that owns memory.
+ * - `NOT_ALLOCATED`: an operation that needs memory on a manager without it.
+ * - `NOT_WRITABLE`: a write while the region is executable.
+ * - `NOT_EXECUTABLE`: a call into a region that is writable.
+ * - `OUT_OF_BOUNDS`: an offset or length that does not fit in the region.
+ * - `ALREADY_COMMITTED`: a second commit without a reset in between.
+ * - `FFI_PERMISSION`: Deno was started without `--allow-ffi`.
+ * - `SYSTEM`: the operating system refused (see `errno` and `syscall`).
+ * - `UNSUPPORTED`: the platform lacks something this operation needs.
+ *
+ * @example Branching on the code
+ * ```ts
+ * import { type JITErrorCode, JITMemoryManagerError } from "@bcpl/jit-memory";
+ *
+ * function retryable(error: unknown): boolean {
+ *   const code: JITErrorCode | undefined = error instanceof JITMemoryManagerError
+ *     ? error.code
+ *     : undefined;
+ *   return code === "SYSTEM" && error instanceof JITMemoryManagerError &&
+ *     error.errno === 12; // ENOMEM: free something and try again
+ * }
+ * console.log(retryable(new JITMemoryManagerError("SYSTEM", "mmap failed", { errno: 12 })));
+ * ```
+ */
+export type JITErrorCode =
+  | "INVALID_SIZE"
+  | "INVALID_ARGUMENT"
+  | "ALREADY_ALLOCATED"
+  | "NOT_ALLOCATED"
+  | "NOT_WRITABLE"
+  | "NOT_EXECUTABLE"
+  | "OUT_OF_BOUNDS"
+  | "ALREADY_COMMITTED"
+  | "FFI_PERMISSION"
+  | "SYSTEM"
+  | "UNSUPPORTED";
+
+/**
+ * Extra facts attached to a {@linkcode JITMemoryManagerError}.
+ *
+ * @example Describing a failed system call
+ * ```ts
+ * import type { JITMemoryManagerErrorOptions } from "@bcpl/jit-memory";
+ *
+ * const options: JITMemoryManagerErrorOptions = { errno: 13, syscall: "mprotect" };
+ * console.log(options.syscall);
+ * ```
+ */
+export interface JITMemoryManagerErrorOptions {
+  /** The OS error number (`errno`, or `GetLastError()` on Windows). */
+  errno?: number;
+  /** The native function that failed, such as `"mmap"` or `"VirtualAlloc"`. */
+  syscall?: string;
+  /** The error that led to this one, if any. */
+  cause?: unknown;
+}
+
+/**
+ * The error every jit-memory operation throws, whatever went wrong.
+ *
+ * Branch on {@linkcode JITMemoryManagerError.code}; the message is for
+ * people. Failures of the operating system carry `errno` and `syscall`, and
+ * their message includes the OS's own text (from `strerror` or
+ * `FormatMessageW`).
+ *
+ * @example Telling a refused allocation from a programming error
+ * ```ts
+ * import { JITMemoryManager, JITMemoryManagerError } from "@bcpl/jit-memory";
+ *
+ * try {
+ *   new JITMemoryManager(0);
+ * } catch (error) {
+ *   if (error instanceof JITMemoryManagerError && error.code === "INVALID_SIZE") {
+ *     console.log(error.message); // "Cannot allocate zero bytes"
+ *   }
+ * }
+ * ```
+ */
+export class JITMemoryManagerError extends Error {
+  /** Always `"JITMemoryManagerError"`. */
+  override readonly name = "JITMemoryManagerError";
+  /** What went wrong; stable across versions. */
+  readonly code: JITErrorCode;
+  /** The OS error number, for `SYSTEM` errors. */
+  readonly errno?: number;
+  /** The native function that failed, for `SYSTEM` errors. */
+  readonly syscall?: string;
+
+  /**
+   * Creates an error with a code and a message.
+   *
+   * @param code What went wrong.
+   * @param message A sentence for people.
+   * @param options `errno`, `syscall` and `cause`, where known.
+   *
+   * @example Creating a system error
+   * ```ts
+   * import { JITMemoryManagerError } from "@bcpl/jit-memory";
+   *
+   * const error = new JITMemoryManagerError("SYSTEM", "mmap failed", {
+   *   errno: 12,
+   *   syscall: "mmap",
+   * });
+   * console.log(error.code, error.errno); // "SYSTEM" 12
+   * ```
+   */
+  constructor(
+    code: JITErrorCode,
+    message: string,
+    options: JITMemoryManagerErrorOptions = {},
+  ) {
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.code = code;
+    if (options.errno !== undefined) this.errno = options.errno;
+    if (options.syscall !== undefined) this.syscall = options.syscall;
+  }
+}
