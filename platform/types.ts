@@ -1,0 +1,74 @@
+/**
+ * The contract every operating-system backend fulfils. Nothing outside
+ * `platform/` knows which backend it is talking to.
+ *
+ * @module
+ */
+
+/** The two states a region can be in; never both writable and executable. */
+export type Protection = "read-write" | "read-execute";
+
+/** Operating systems with a backend. */
+export type OperatingSystem = "linux" | "darwin" | "windows";
+
+/** CPU architectures the backends know how to keep coherent. */
+export type Architecture = "x86_64" | "aarch64";
+
+/** The last error the operating system reported on this thread. */
+export interface OsError {
+  /** `errno` on POSIX systems, `GetLastError()` on Windows. */
+  code: number;
+  /** The OS's own description (`strerror`, `FormatMessageW`). */
+  message: string;
+}
+
+/**
+ * Executable-memory primitives of one operating system.
+ *
+ * Every method throws a `JITMemoryManagerError` with code `SYSTEM` when the
+ * OS refuses, carrying the OS error number, the failing native function and
+ * the OS's message.
+ */
+export interface Platform {
+  /** The operating system this backend drives. */
+  readonly os: OperatingSystem;
+  /** The CPU architecture code will run on. */
+  readonly arch: Architecture;
+  /**
+   * How writes reach executable memory on this platform:
+   * - `"protect"`: the region's protection is switched between read-write
+   *   and read-execute (mprotect, VirtualProtect);
+   * - `"thread-toggle"`: the region is mapped once with MAP_JIT and each
+   *   write is bracketed by the per-thread switch
+   *   `pthread_jit_write_protect_np` (macOS on Apple silicon), so the
+   *   memory is never writable while code runs on this thread.
+   */
+  readonly writeMode: "protect" | "thread-toggle";
+  /** The size of one page in bytes; read from the OS once. */
+  pageSize(): number;
+  /**
+   * Maps `size` bytes (a multiple of the page size) of zeroed private
+   * memory, readable and writable.
+   */
+  mapReadWrite(size: number): Deno.PointerObject;
+  /** Switches `size` bytes at `address` (page-aligned) to `protection`. */
+  protect(
+    address: Deno.PointerObject,
+    size: number,
+    protection: Protection,
+  ): void;
+  /** Unmaps a region returned by {@linkcode Platform.mapReadWrite}. */
+  unmap(address: Deno.PointerObject, size: number): void;
+  /**
+   * Copies `bytes` to `address` in memory the caller keeps writable
+   * (through {@linkcode Platform.protect} or the thread toggle).
+   */
+  write(address: Deno.PointerObject, bytes: Uint8Array): void;
+  /**
+   * Makes the instruction fetcher see what was written to `size` bytes at
+   * `address`. A no-op on x86-64, whose caches are coherent.
+   */
+  flushInstructionCache(address: Deno.PointerObject, size: number): void;
+  /** The last OS error of this thread with its message. */
+  lastError(): OsError;
+}
