@@ -1,0 +1,519 @@
+/**
+ * One page-aligned region of memory for JIT code, switched between
+ * read-write and read-execute: never both.
+ *
+ * @module
+ */
+
+import { JITMemoryManagerError } from "./errors.ts";
+import {
+  type CodeRegion,
+  createNativeFunction,
+  type NativeFunction,
+} from "./native_function.ts";
+import { platform } from "./platform/mod.ts";
+import type { Platform } from "./platform/types.ts";
+import {
+  type ByteSource,
+  checkAllocationSize,
+  checkInteger,
+  checkRange,
+  roundUp,
+  show,
+  toBytes,
+} from "./validate.ts";
+
+/** A mapped region and the backend that mapped it. */
+interface Region extends CodeRegion {
+  readonly platform: Platform;
+}
+
+/**
+ * Executable memory for one piece of JIT-compiled code, under a strict
+ * W^X discipline: the region is either writable (after `allocate()` and
+ * `makeWritable()`) or executable (after `makeExecutable()`), never both.
+ *
+ * The Deno counterpart of the BCPL JIT's C++ `JITMemoryManager`. Memory is
+ * mapped with `mmap`/`VirtualAlloc` through `Deno.dlopen`, so the first
+ * call that touches memory needs `--allow-ffi`. Memory is released by
+ * `deallocate()` or at the end of a `using` block, never by the garbage
+ * collector: native code may still hold its addresses. Not thread-safe: use
+ * one manager per worker.
+ *
+ * @example Running six bytes of x86-64 code
+ * ```ts ignore
+ * import { JITMemoryManager } from "@bcpl/jit-memory";
+ *
+ * using memory = new JITMemoryManager(4096);
+ * memory.write([0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]); // mov eax, 42; ret
+ * memory.makeExecutable();
+ * const answer = memory.asFunction({ parameters: [], result: "i32" });
+ * console.log(answer()); // 42
+ * ```
+ */
+export class JITMemoryManager implements Disposable {
+  #region: Region | undefined;
+
+  /**
+   * Creates a manager, allocating `size` bytes at once when given.
+   *
+   * @param size Bytes to allocate now (rounded up to whole pages).
+   * @throws {JITMemoryManagerError} As {@linkcode JITMemoryManager.allocate}.
+   *
+   * @example Creating an empty manager and one with memory
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * const empty = new JITMemoryManager();
+   * console.log(empty.isAllocated()); // false
+   * using ready = new JITMemoryManager(8192);
+   * console.log(ready.getSize()); // 8192
+   * ```
+   */
+  constructor(size?: number) {
+    if (arguments.length > 0 && size !== undefined) this.allocate(size);
+  }
+
+  /**
+   * Maps `size` bytes, rounded up to whole pages, readable and writable.
+   *
+   * @param size Bytes wanted; a positive safe integer.
+   * @returns The start of the region.
+   * @throws {JITMemoryManagerError} `INVALID_SIZE` for a bad size,
+   * `ALREADY_ALLOCATED` if this manager owns memory, `SYSTEM` if the OS
+   * refuses, `FFI_PERMISSION` without `--allow-ffi`.
+   *
+   * @example Allocating a page for code
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager();
+   * const pointer = memory.allocate(6);
+   * console.log(memory.getSize() === JITMemoryManager.getPageSize()); // true
+   * ```
+   */
+  allocate(size: number): Deno.PointerObject {
+    if (this.#region !== undefined) {
+      throw new JITMemoryManagerError(
+        "ALREADY_ALLOCATED",
+        "Memory already allocated. Call deallocate() first.",
+      );
+    }
+    const requested = checkAllocationSize(size);
+    const backend = platform();
+    const mapped = roundUp(requested, backend.pageSize());
+    const pointer = backend.mapReadWrite(mapped);
+    this.#region = {
+      pointer,
+      size: mapped,
+      state: "writable",
+      platform: backend,
+    };
+    return pointer;
+  }
+
+  /**
+   * Unmaps the region. Functions made from it throw from now on. Does
+   * nothing when no memory is allocated.
+   *
+   * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to unmap.
+   *
+   * @example Releasing memory by hand
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * const memory = new JITMemoryManager(4096);
+   * memory.deallocate();
+   * memory.deallocate(); // still fine
+   * console.log(memory.isAllocated()); // false
+   * ```
+   */
+  deallocate(): void {
+    const region = this.#region;
+    if (region === undefined) return;
+    this.#region = undefined;
+    region.state = "released";
+    region.platform.unmap(region.pointer, region.size);
+  }
+
+  /**
+   * Makes the region read-execute: the instruction cache is made coherent,
+   * then write access is removed. Does nothing if already executable.
+   *
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, or `SYSTEM` if the OS
+   * refuses.
+   *
+   * @example Switching to execute
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * memory.makeExecutable();
+   * console.log(memory.isExecutable()); // true
+   * ```
+   */
+  makeExecutable(): void {
+    const region = this.#allocated();
+    if (region.state === "executable") return;
+    region.platform.flushInstructionCache(region.pointer, region.size);
+    region.platform.protect(region.pointer, region.size, "read-execute");
+    region.state = "executable";
+  }
+
+  /**
+   * Makes the region read-write again; its functions throw `NOT_EXECUTABLE`
+   * until the next {@linkcode JITMemoryManager.makeExecutable}. Does
+   * nothing if already writable.
+   *
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, or `SYSTEM` if the OS
+   * refuses.
+   *
+   * @example Switching back to write
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * memory.makeExecutable();
+   * memory.makeWritable();
+   * console.log(memory.isExecutable()); // false
+   * ```
+   */
+  makeWritable(): void {
+    const region = this.#allocated();
+    if (region.state === "writable") return;
+    region.platform.protect(region.pointer, region.size, "read-write");
+    region.state = "writable";
+  }
+
+  /**
+   * Copies bytes into the writable region.
+   *
+   * @param bytes The bytes: a `Uint8Array`, another typed array (its raw
+   *   memory), or an array of integers 0..255.
+   * @param offset Where to write, in bytes from the region start.
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT`,
+   * `NOT_WRITABLE` while executable, `OUT_OF_BOUNDS` if the bytes do not
+   * fit.
+   *
+   * @example Writing AArch64 instruction words
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * memory.write(new Uint32Array([0x52800540, 0xd65f03c0])); // mov w0, #42; ret
+   * ```
+   */
+  write(bytes: ByteSource, offset?: number): void {
+    const region = this.#allocated();
+    const data = toBytes(bytes);
+    const start = checkInteger(offset, 0, "offset");
+    if (region.state !== "writable") {
+      throw new JITMemoryManagerError(
+        "NOT_WRITABLE",
+        "Memory is executable: call makeWritable() first, or use patch().",
+      );
+    }
+    checkRange(start, data.byteLength, region.size);
+    region.platform.write(offsetPointer(region.pointer, start), data);
+  }
+
+  /**
+   * Copies bytes out of the region, whatever its state.
+   *
+   * @param offset Where to start, in bytes from the region start.
+   * @param length How many bytes; by default up to the end.
+   * @returns A copy of the bytes.
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT`,
+   * `OUT_OF_BOUNDS`.
+   *
+   * @example Reading back what was written
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * memory.write([0xc3]);
+   * console.log(memory.read(0, 1)); // Uint8Array(1) [ 195 ]
+   * ```
+   */
+  read(offset?: number, length?: number): Uint8Array {
+    const region = this.#allocated();
+    const start = checkInteger(offset, 0, "offset");
+    const count = checkInteger(length, region.size - start, "length");
+    checkRange(start, count, region.size);
+    const copy = new Uint8Array(count);
+    if (count > 0) {
+      Deno.UnsafePointerView.copyInto(region.pointer, copy, start);
+    }
+    return copy;
+  }
+
+  /**
+   * Overwrites bytes of code. On an executable region only the pages
+   * concerned become writable, are written and flushed, then go back to
+   * read-execute; on a writable region this is a plain write.
+   *
+   * @param offset Where to write, in bytes from the region start.
+   * @param bytes The new bytes (as for {@linkcode JITMemoryManager.write}).
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT`,
+   * `OUT_OF_BOUNDS`, `SYSTEM`.
+   *
+   * @example Changing a constant in live x86-64 code
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * memory.write([0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]); // mov eax, 42; ret
+   * memory.makeExecutable();
+   * const f = memory.asFunction({ parameters: [], result: "i32" });
+   * memory.patch(1, [7]); // mov eax, 7
+   * console.log(f()); // 7
+   * ```
+   */
+  patch(offset: number, bytes: ByteSource): void {
+    const region = this.#allocated();
+    const start = checkInteger(offset, 0, "offset");
+    const data = toBytes(bytes);
+    checkRange(start, data.byteLength, region.size);
+    if (data.byteLength === 0) return;
+    const target = offsetPointer(region.pointer, start);
+    if (region.state === "writable") {
+      region.platform.write(target, data);
+      return;
+    }
+    const backend = region.platform;
+    const pageSize = backend.pageSize();
+    const firstPage = Math.floor(start / pageSize) * pageSize;
+    const pages = roundUp(start + data.byteLength, pageSize) - firstPage;
+    const pagesPointer = offsetPointer(region.pointer, firstPage);
+    backend.protect(pagesPointer, pages, "read-write");
+    try {
+      backend.write(target, data);
+      backend.flushInstructionCache(target, data.byteLength);
+    } finally {
+      backend.protect(pagesPointer, pages, "read-execute");
+    }
+  }
+
+  /**
+   * Makes a callable function of the code at `offset`. The function checks
+   * on every call that the region is still allocated and executable.
+   *
+   * @param definition Parameter and result types, as for `Deno.dlopen`.
+   * @param offset Where the function starts, in bytes from the region start.
+   * @returns The callable.
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT` for
+   * a definition Deno cannot call, `OUT_OF_BOUNDS`.
+   *
+   * @example A two-argument add on x86-64
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * memory.write([0x8d, 0x04, 0x37, 0xc3]); // lea eax, [rdi+rsi]; ret
+   * memory.makeExecutable();
+   * const add = memory.asFunction({ parameters: ["i32", "i32"], result: "i32" });
+   * console.log(add(2, 3)); // 5
+   * ```
+   */
+  asFunction<const D extends Deno.ForeignFunction>(
+    definition: D,
+    offset?: number,
+  ): NativeFunction<D> {
+    const region = this.#allocated();
+    const start = checkInteger(offset, 0, "offset");
+    if (start < 0 || start >= region.size) {
+      throw new JITMemoryManagerError(
+        "OUT_OF_BOUNDS",
+        `Function offset ${start} is outside the region of ${region.size} bytes`,
+      );
+    }
+    return createNativeFunction(region, definition, start);
+  }
+
+  /**
+   * Moves the region into a new manager (like C++'s move constructor). This
+   * manager is left empty; functions made earlier keep working.
+   *
+   * @returns The new owner.
+   *
+   * @example Handing memory to another owner
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * const first = new JITMemoryManager(4096);
+   * using second = first.transfer();
+   * console.log(first.isAllocated(), second.isAllocated()); // false true
+   * ```
+   */
+  transfer(): JITMemoryManager {
+    const target = new JITMemoryManager();
+    target.#region = this.#region;
+    this.#region = undefined;
+    return target;
+  }
+
+  /**
+   * Takes `source`'s region (like C++'s move assignment), first releasing
+   * this manager's own. `source` is left empty.
+   *
+   * @param source The manager to take memory from.
+   * @returns This manager.
+   * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` if `source` is not a
+   * `JITMemoryManager`, `SYSTEM` if unmapping the old region fails.
+   *
+   * @example Replacing a region
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using target = new JITMemoryManager(4096);
+   * const source = new JITMemoryManager(8192);
+   * target.moveFrom(source);
+   * console.log(target.getSize(), source.isAllocated()); // 8192 false
+   * ```
+   */
+  moveFrom(source: JITMemoryManager): this {
+    if (!(source instanceof JITMemoryManager)) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `moveFrom() needs a JITMemoryManager, got ${show(source)}`,
+      );
+    }
+    if (source === this) return this;
+    this.deallocate();
+    this.#region = source.#region;
+    source.#region = undefined;
+    return this;
+  }
+
+  /**
+   * The start of the region.
+   *
+   * @returns The pointer, or `null` when no memory is allocated.
+   *
+   * @example Checking for memory
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * console.log(new JITMemoryManager().getMemoryPointer()); // null
+   * ```
+   */
+  getMemoryPointer(): Deno.PointerValue {
+    return this.#region?.pointer ?? null;
+  }
+
+  /**
+   * The size of the region.
+   *
+   * @returns Bytes mapped (whole pages), or 0 when no memory is allocated.
+   *
+   * @example Sizes are whole pages
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(1);
+   * console.log(memory.getSize() === JITMemoryManager.getPageSize()); // true
+   * ```
+   */
+  getSize(): number {
+    return this.#region?.size ?? 0;
+  }
+
+  /**
+   * Whether this manager owns memory.
+   *
+   * @returns `true` between `allocate()` and `deallocate()`.
+   *
+   * @example After construction
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * console.log(new JITMemoryManager().isAllocated()); // false
+   * ```
+   */
+  isAllocated(): boolean {
+    return this.#region !== undefined;
+  }
+
+  /**
+   * Whether the region is read-execute.
+   *
+   * @returns `true` after `makeExecutable()` until `makeWritable()`.
+   *
+   * @example After allocation
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * using memory = new JITMemoryManager(4096);
+   * console.log(memory.isExecutable()); // false
+   * ```
+   */
+  isExecutable(): boolean {
+    return this.#region?.state === "executable";
+  }
+
+  /**
+   * The OS page size, read once.
+   *
+   * @returns Bytes per page (4096 on x86-64 Linux, 16384 on Apple silicon).
+   * @throws {JITMemoryManagerError} `FFI_PERMISSION` without `--allow-ffi`.
+   *
+   * @example Reading the page size
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * console.log(JITMemoryManager.getPageSize()); // 4096
+   * ```
+   */
+  static getPageSize(): number {
+    return platform().pageSize();
+  }
+
+  /**
+   * Rounds a size up to whole pages.
+   *
+   * @param size A non-negative safe integer.
+   * @returns The smallest multiple of the page size that holds `size`.
+   * @throws {JITMemoryManagerError} `INVALID_SIZE` for a bad size.
+   *
+   * @example Rounding
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * console.log(JITMemoryManager.roundToPageSize(5000)); // 8192 with 4 KiB pages
+   * ```
+   */
+  static roundToPageSize(size: number): number {
+    return roundUp(size, platform().pageSize());
+  }
+
+  /**
+   * Releases the memory; what `using` calls at the end of its block.
+   *
+   * @example Scoped memory
+   * ```ts ignore
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   *
+   * {
+   *   using memory = new JITMemoryManager(4096);
+   * } // unmapped here
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.deallocate();
+  }
+
+  #allocated(): Region {
+    const region = this.#region;
+    if (region === undefined) {
+      throw new JITMemoryManagerError("NOT_ALLOCATED", "No memory allocated.");
+    }
+    return region;
+  }
+}
+
+function offsetPointer(
+  pointer: Deno.PointerObject,
+  offset: number,
+): Deno.PointerObject {
+  return offset === 0 ? pointer : Deno.UnsafePointer.offset(pointer, offset)!;
+}
