@@ -1,0 +1,122 @@
+// The Linux backend's calls, pinned over a recording fake of glibc and
+// libgcc_s; the real backend is exercised by every other test.
+import assert from "node:assert/strict";
+import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
+import {
+  createLinuxPlatform,
+  type LinuxLibc,
+  type LinuxLibgcc,
+} from "../platform/linux.ts";
+import type { Architecture } from "../platform/types.ts";
+import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
+
+const PROT_RW = 0x3;
+const PROT_RX = 0x5;
+const MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+
+function fakeLibc(process: FakeProcess): LinuxLibc {
+  const errno = new Int32Array(1);
+  return {
+    mmap(address, length, protection, flags, fd, offset) {
+      process.record("mmap", address, length, protection, flags, fd, offset);
+      return process.map(Number(length));
+    },
+    mprotect(address, length, protection) {
+      process.record("mprotect", address, length, protection);
+      return 0;
+    },
+    munmap(address, length) {
+      process.record("munmap", address, length);
+      process.unmap(address);
+      return 0;
+    },
+    memcpy(destination, source, length) {
+      process.record("memcpy", destination, source, length);
+      process.copy(destination, source as BufferSource);
+      return destination;
+    },
+    sysconf(name) {
+      process.record("sysconf", name);
+      return 4096n;
+    },
+    strerror: () => cString("Success"),
+    __errno_location: () => Deno.UnsafePointer.of(errno),
+  };
+}
+
+function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
+  return {
+    __clear_cache(begin, end) {
+      process.record("__clear_cache", begin, end);
+    },
+  };
+}
+
+function setUp(arch: Architecture, loadLibgcc?: () => LinuxLibgcc) {
+  const process = new FakeProcess();
+  let loads = 0;
+  const backend = createLinuxPlatform(fakeLibc(process), arch, () => {
+    loads++;
+    return loadLibgcc ? loadLibgcc() : fakeLibgcc(process);
+  });
+  return { process, backend, loads: () => loads };
+}
+
+Deno.test("Linux/x86-64: mmap(MAP_PRIVATE|MAP_ANONYMOUS), mprotect toggles, no cache maintenance", () => {
+  const { process, backend, loads } = setUp("x86_64");
+  withPlatform(backend, () => {
+    const memory = new JITMemoryManager(6);
+    memory.makeExecutable();
+    memory.makeWritable();
+    memory.deallocate();
+  });
+  assert.deepEqual(process.take(), [
+    ["sysconf", 30],
+    ["mmap", null, 4096n, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0n],
+    ["mprotect", "region1", 4096n, PROT_RX],
+    ["mprotect", "region1", 4096n, PROT_RW],
+    ["munmap", "region1", 4096n],
+  ]);
+  assert.equal(loads(), 0);
+});
+
+Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to executable and after a patch", () => {
+  const { process, backend, loads } = setUp("aarch64");
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(8192);
+    process.take();
+    memory.makeExecutable();
+    assert.deepEqual(process.take(), [
+      ["__clear_cache", "region1", "region1+8192"],
+      ["mprotect", "region1", 8192n, PROT_RX],
+    ]);
+    memory.patch(4100, [1, 2, 3, 4]);
+    assert.deepEqual(process.take(), [
+      ["mprotect", "region1+4096", 4096n, PROT_RW],
+      ["memcpy", "region1+4100", "buffer", 4n],
+      ["__clear_cache", "region1+4100", "region1+4104"],
+      ["mprotect", "region1+4096", 4096n, PROT_RX],
+    ]);
+    memory.makeWritable();
+    memory.makeExecutable();
+  });
+  assert.equal(loads(), 1, "libgcc_s is opened once");
+});
+
+Deno.test("Linux/AArch64 without libgcc_s refuses to make code executable (UNSUPPORTED)", () => {
+  const { process, backend } = setUp("aarch64", () => {
+    throw new Error("libgcc_s.so.1: cannot open shared object file");
+  });
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(4096);
+    process.take();
+    assert.throws(
+      () => memory.makeExecutable(),
+      (error) =>
+        error instanceof JITMemoryManagerError &&
+        error.code === "UNSUPPORTED" && /libgcc_s/.test(error.message),
+    );
+    assert.equal(memory.isExecutable(), false);
+    assert.deepEqual(process.take(), []);
+  });
+});
