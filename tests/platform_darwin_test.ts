@@ -6,7 +6,7 @@ import {
   createDarwinPlatform,
   type DarwinLibSystem,
 } from "../platform/darwin.ts";
-import type { Architecture } from "../platform/types.ts";
+import type { Architecture, Platform } from "../platform/types.ts";
 import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
 
 const MAP_FAILED = Deno.UnsafePointer.create(0xffff_ffff_ffff_ffffn);
@@ -33,7 +33,7 @@ function fakeLibSystem(
   };
   const toggleMissing = script.jitToggleSupported === "missing";
   return {
-    mmap(address, length, protection, flags, fd, offset) {
+    mmap(address, length, protection, flags, fd, offset): Deno.PointerValue {
       process.record("mmap", address, length, protection, flags, fd, offset);
       if (script.failMmap !== undefined) {
         errno[0] = script.failMmap;
@@ -41,7 +41,7 @@ function fakeLibSystem(
       }
       return process.map(Number(length));
     },
-    mprotect(address, length, protection) {
+    mprotect(address, length, protection): number {
       process.record("mprotect", address, length, protection);
       if (script.failMprotect !== undefined) {
         errno[0] = script.failMprotect;
@@ -49,40 +49,45 @@ function fakeLibSystem(
       }
       return 0;
     },
-    munmap(address, length) {
+    munmap(address, length): number {
       process.record("munmap", address, length);
       process.unmap(address);
       return 0;
     },
-    memcpy(destination, source, length) {
+    memcpy(destination, source, length): Deno.PointerValue {
       process.record("memcpy", destination, source, length);
       process.copy(destination, source as BufferSource);
       return destination;
     },
-    sysconf(name) {
+    sysconf(name): bigint {
       process.record("sysconf", name);
       return BigInt(script.pageSize ?? 16384);
     },
-    strerror(code) {
+    strerror(code): Deno.PointerValue {
       return cString(messages[code] ?? `Unknown error: ${code}`);
     },
-    __error() {
+    __error(): Deno.PointerValue {
       return Deno.UnsafePointer.of(errno);
     },
-    pthread_jit_write_protect_supported_np: toggleMissing ? null : () => {
-      process.record("pthread_jit_write_protect_supported_np");
-      return script.jitToggleSupported === false ? 0 : 1;
-    },
-    pthread_jit_write_protect_np: toggleMissing ? null : (enabled) => {
+    pthread_jit_write_protect_supported_np: toggleMissing
+      ? null
+      : (): number => {
+        process.record("pthread_jit_write_protect_supported_np");
+        return script.jitToggleSupported === false ? 0 : 1;
+      },
+    pthread_jit_write_protect_np: toggleMissing ? null : (enabled): void => {
       process.record("pthread_jit_write_protect_np", enabled);
     },
-    sys_icache_invalidate(start, length) {
+    sys_icache_invalidate(start, length): void {
       process.record("sys_icache_invalidate", start, length);
     },
   };
 }
 
-function setUp(arch: Architecture, script?: Script) {
+function setUp(
+  arch: Architecture,
+  script?: Script,
+): { process: FakeProcess; backend: Platform } {
   const process = new FakeProcess();
   const backend = createDarwinPlatform(fakeLibSystem(process, script), arch);
   process.take();

@@ -7,7 +7,7 @@ import {
   type LinuxLibc,
   type LinuxLibgcc,
 } from "../platform/linux.ts";
-import type { Architecture } from "../platform/types.ts";
+import type { Architecture, Platform } from "../platform/types.ts";
 import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
 
 const PROT_RW = 0x3;
@@ -17,42 +17,45 @@ const MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
 function fakeLibc(process: FakeProcess): LinuxLibc {
   const errno = new Int32Array(1);
   return {
-    mmap(address, length, protection, flags, fd, offset) {
+    mmap(address, length, protection, flags, fd, offset): Deno.PointerValue {
       process.record("mmap", address, length, protection, flags, fd, offset);
       return process.map(Number(length));
     },
-    mprotect(address, length, protection) {
+    mprotect(address, length, protection): number {
       process.record("mprotect", address, length, protection);
       return 0;
     },
-    munmap(address, length) {
+    munmap(address, length): number {
       process.record("munmap", address, length);
       process.unmap(address);
       return 0;
     },
-    memcpy(destination, source, length) {
+    memcpy(destination, source, length): Deno.PointerValue {
       process.record("memcpy", destination, source, length);
       process.copy(destination, source as BufferSource);
       return destination;
     },
-    sysconf(name) {
+    sysconf(name): bigint {
       process.record("sysconf", name);
       return 4096n;
     },
-    strerror: () => cString("Success"),
-    __errno_location: () => Deno.UnsafePointer.of(errno),
+    strerror: (): Deno.PointerValue => cString("Success"),
+    __errno_location: (): Deno.PointerValue => Deno.UnsafePointer.of(errno),
   };
 }
 
 function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
   return {
-    __clear_cache(begin, end) {
+    __clear_cache(begin, end): void {
       process.record("__clear_cache", begin, end);
     },
   };
 }
 
-function setUp(arch: Architecture, loadLibgcc?: () => LinuxLibgcc) {
+function setUp(
+  arch: Architecture,
+  loadLibgcc?: () => LinuxLibgcc,
+): { process: FakeProcess; backend: Platform; loads: () => number } {
   const process = new FakeProcess();
   let loads = 0;
   const backend = createLinuxPlatform(fakeLibc(process), arch, () => {

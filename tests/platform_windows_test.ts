@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
 import { createWindowsPlatform, type Kernel32 } from "../platform/windows.ts";
-import type { Architecture } from "../platform/types.ts";
+import type { Architecture, Platform } from "../platform/types.ts";
 import { FakeProcess, withPlatform } from "./helpers/fake_native.ts";
 
 const MEM_COMMIT_RESERVE = 0x1000 | 0x2000;
@@ -30,21 +30,21 @@ const MESSAGES: Record<number, string> = {
 
 function fakeKernel32(process: FakeProcess, script: Script = {}): Kernel32 {
   return {
-    VirtualAlloc(address, size, type, protection) {
+    VirtualAlloc(address, size, type, protection): Deno.PointerValue {
       process.record("VirtualAlloc", address, size, type, protection);
       return script.failVirtualAlloc ? null : process.map(Number(size));
     },
-    VirtualProtect(address, size, protection, old) {
+    VirtualProtect(address, size, protection, old): number {
       process.record("VirtualProtect", address, size, protection, old);
       return script.failVirtualProtect ? 0 : 1;
     },
-    VirtualFree(address, size, type) {
+    VirtualFree(address, size, type): number {
       process.record("VirtualFree", address, size, type);
       if (script.failVirtualFree) return 0;
       process.unmap(address);
       return 1;
     },
-    GetSystemInfo(info) {
+    GetSystemInfo(info): void {
       process.record("GetSystemInfo", info);
       const view = new DataView(
         (info as Uint8Array).buffer,
@@ -54,23 +54,23 @@ function fakeKernel32(process: FakeProcess, script: Script = {}): Kernel32 {
       view.setUint32(4, script.pageSize ?? 4096, true);
       view.setUint32(40, 65536, true); // dwAllocationGranularity
     },
-    GetCurrentProcess() {
+    GetCurrentProcess(): Deno.PointerValue {
       process.record("GetCurrentProcess");
       return CURRENT_PROCESS;
     },
-    FlushInstructionCache(handle, address, size) {
+    FlushInstructionCache(handle, address, size): number {
       process.record("FlushInstructionCache", handle, address, size);
       return 1;
     },
-    RtlMoveMemory(destination, source, length) {
+    RtlMoveMemory(destination, source, length): void {
       process.record("RtlMoveMemory", destination, source, length);
       process.copy(destination, source as BufferSource);
     },
-    GetLastError() {
+    GetLastError(): number {
       process.record("GetLastError");
       return script.lastError ?? 0;
     },
-    FormatMessageW(flags, source, code, language, buffer, size, args) {
+    FormatMessageW(flags, source, code, language, buffer, size, args): number {
       process.record(
         "FormatMessageW",
         flags,
@@ -92,7 +92,10 @@ function fakeKernel32(process: FakeProcess, script: Script = {}): Kernel32 {
   };
 }
 
-function setUp(arch: Architecture, script?: Script) {
+function setUp(
+  arch: Architecture,
+  script?: Script,
+): { process: FakeProcess; backend: Platform } {
   const process = new FakeProcess();
   const backend = createWindowsPlatform(fakeKernel32(process, script), arch);
   return { process, backend };

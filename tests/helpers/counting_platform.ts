@@ -24,12 +24,12 @@ export function countMappings(action: () => void): MappingCounts {
   const counts: MappingCounts = { mapped: 0, unmapped: 0 };
   setPlatformForTesting({
     ...real,
-    mapReadWrite(size) {
+    mapReadWrite(size): Deno.PointerObject {
       const pointer = real.mapReadWrite(size);
       counts.mapped++;
       return pointer;
     },
-    unmap(address, size) {
+    unmap(address, size): void {
       real.unmap(address, size);
       counts.unmapped++;
     },
