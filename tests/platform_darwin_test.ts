@@ -7,9 +7,9 @@ import {
   type DarwinLibSystem,
 } from "../platform/darwin.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
-import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
+import { FakeProcess, withPlatform } from "./helpers/fake_native.ts";
+import { fakePosix } from "./helpers/fake_posix.ts";
 
-const MAP_FAILED = Deno.UnsafePointer.create(0xffff_ffff_ffff_ffffn);
 const PROT_RW = 0x1 | 0x2;
 const PROT_RX = 0x1 | 0x4;
 const PROT_RWX = 0x1 | 0x2 | 0x4;
@@ -26,49 +26,15 @@ function fakeLibSystem(
   process: FakeProcess,
   script: Script = {},
 ): DarwinLibSystem {
-  const errno = new Int32Array(1);
-  const messages: Record<number, string> = {
-    12: "Cannot allocate memory",
-    13: "Permission denied",
-  };
+  const posix = fakePosix(process, {
+    pageSize: script.pageSize ?? 16384,
+    failMmap: script.failMmap,
+    failMprotect: script.failMprotect,
+  });
   const toggleMissing = script.jitToggleSupported === "missing";
   return {
-    mmap(address, length, protection, flags, fd, offset): Deno.PointerValue {
-      process.record("mmap", address, length, protection, flags, fd, offset);
-      if (script.failMmap !== undefined) {
-        errno[0] = script.failMmap;
-        return MAP_FAILED;
-      }
-      return process.map(Number(length));
-    },
-    mprotect(address, length, protection): number {
-      process.record("mprotect", address, length, protection);
-      if (script.failMprotect !== undefined) {
-        errno[0] = script.failMprotect;
-        return -1;
-      }
-      return 0;
-    },
-    munmap(address, length): number {
-      process.record("munmap", address, length);
-      process.unmap(address);
-      return 0;
-    },
-    memcpy(destination, source, length): Deno.PointerValue {
-      process.record("memcpy", destination, source, length);
-      process.copy(destination, source as BufferSource);
-      return destination;
-    },
-    sysconf(name): bigint {
-      process.record("sysconf", name);
-      return BigInt(script.pageSize ?? 16384);
-    },
-    strerror(code): Deno.PointerValue {
-      return cString(messages[code] ?? `Unknown error: ${code}`);
-    },
-    __error(): Deno.PointerValue {
-      return Deno.UnsafePointer.of(errno);
-    },
+    ...posix.native,
+    __error: posix.errnoLocation,
     pthread_jit_write_protect_supported_np: toggleMissing
       ? null
       : (): number => {

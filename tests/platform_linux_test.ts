@@ -8,40 +8,16 @@ import {
   type LinuxLibgcc,
 } from "../platform/linux.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
-import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
+import { FakeProcess, withPlatform } from "./helpers/fake_native.ts";
+import { fakePosix } from "./helpers/fake_posix.ts";
 
 const PROT_RW = 0x3;
 const PROT_RX = 0x5;
 const MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
 
 function fakeLibc(process: FakeProcess): LinuxLibc {
-  const errno = new Int32Array(1);
-  return {
-    mmap(address, length, protection, flags, fd, offset): Deno.PointerValue {
-      process.record("mmap", address, length, protection, flags, fd, offset);
-      return process.map(Number(length));
-    },
-    mprotect(address, length, protection): number {
-      process.record("mprotect", address, length, protection);
-      return 0;
-    },
-    munmap(address, length): number {
-      process.record("munmap", address, length);
-      process.unmap(address);
-      return 0;
-    },
-    memcpy(destination, source, length): Deno.PointerValue {
-      process.record("memcpy", destination, source, length);
-      process.copy(destination, source as BufferSource);
-      return destination;
-    },
-    sysconf(name): bigint {
-      process.record("sysconf", name);
-      return 4096n;
-    },
-    strerror: (): Deno.PointerValue => cString("Success"),
-    __errno_location: (): Deno.PointerValue => Deno.UnsafePointer.of(errno),
-  };
+  const posix = fakePosix(process, { pageSize: 4096 });
+  return { ...posix.native, __errno_location: posix.errnoLocation };
 }
 
 function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
