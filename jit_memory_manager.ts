@@ -16,6 +16,7 @@ import type { Platform } from "./platform/types.ts";
 import {
   type ByteSource,
   checkAllocationSize,
+  checkFunctionOffset,
   checkInteger,
   checkRange,
   roundUp,
@@ -26,6 +27,7 @@ import {
 /** A mapped region and the backend that mapped it. */
 interface Region extends CodeRegion {
   readonly platform: Platform;
+  state: "writable" | "executable" | "released";
 }
 
 /**
@@ -321,12 +323,7 @@ export class JITMemoryManager implements Disposable {
   ): NativeFunction<D> {
     const region = this.#allocated();
     const start = checkInteger(offset, 0, "offset");
-    if (start < 0 || start >= region.size) {
-      throw new JITMemoryManagerError(
-        "OUT_OF_BOUNDS",
-        `Function offset ${start} is outside the region of ${region.size} bytes`,
-      );
-    }
+    checkFunctionOffset(start, region.size);
     return createNativeFunction(region, definition, start);
   }
 

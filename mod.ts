@@ -31,6 +31,8 @@
  */
 
 export { JITMemoryManager } from "./jit_memory_manager.ts";
+export { CodeBuffer, type CodeBufferOptions } from "./code_buffer.ts";
+export { Instruction } from "./instruction.ts";
 export {
   type JITErrorCode,
   JITMemoryManagerError,

@@ -17,8 +17,12 @@ export interface CodeRegion {
   readonly pointer: Deno.PointerObject;
   /** Its size in bytes. */
   readonly size: number;
-  /** What the region is now: only `"executable"` regions may be called. */
-  state: "writable" | "executable" | "released";
+  /**
+   * What the region is now: only `"executable"` regions may be called.
+   * `"retired"`: the code the function was made for was replaced (a
+   * `CodeBuffer` was reset), even if the memory is executable again.
+   */
+  readonly state: "writable" | "executable" | "released" | "retired";
 }
 
 /**
@@ -121,15 +125,24 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
 }
 
 function notCallable(region: CodeRegion): JITMemoryManagerError {
-  return region.state === "released"
-    ? new JITMemoryManagerError(
-      "NOT_ALLOCATED",
-      "No memory allocated. The function's region was deallocated.",
-    )
-    : new JITMemoryManagerError(
-      "NOT_EXECUTABLE",
-      "The function's region is writable: call makeExecutable() first.",
-    );
+  switch (region.state) {
+    case "released":
+      return new JITMemoryManagerError(
+        "NOT_ALLOCATED",
+        "No memory allocated. The function's region was deallocated.",
+      );
+    case "retired":
+      return new JITMemoryManagerError(
+        "NOT_EXECUTABLE",
+        "The code this function was made for was reset: take a new " +
+          "function with asFunction() after the next commit().",
+      );
+    default:
+      return new JITMemoryManagerError(
+        "NOT_EXECUTABLE",
+        "The function's region is writable: call makeExecutable() first.",
+      );
+  }
 }
 
 function validateDefinition(definition: unknown): void {

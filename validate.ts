@@ -114,6 +114,22 @@ export function checkRange(offset: number, length: number, size: number): void {
 }
 
 /**
+ * Checks that a function's first byte lies within `size` bytes of code.
+ *
+ * @param offset The function's offset.
+ * @param size Bytes of code it may start in.
+ * @throws {JITMemoryManagerError} `OUT_OF_BOUNDS` otherwise.
+ */
+export function checkFunctionOffset(offset: number, size: number): void {
+  if (offset < 0 || offset >= size) {
+    throw new JITMemoryManagerError(
+      "OUT_OF_BOUNDS",
+      `Function offset ${offset} is outside the ${size} bytes of code`,
+    );
+  }
+}
+
+/**
  * Views bytes as a `Uint8Array` without copying typed arrays; arrays of
  * numbers are checked to hold bytes (integers 0..255) and copied.
  *

@@ -27,3 +27,36 @@ Deno.test("examples/hello.ts prints the seed's five steps and Result: 42", async
   }
   assert.match(result.stdout, /Actual size: (\d+) bytes \(page-aligned\)/);
 });
+
+Deno.test("examples/code_buffer.ts runs the seed's example and a function with arguments", async () => {
+  const result = await runDeno([
+    "run",
+    "--allow-ffi",
+    example("code_buffer.ts"),
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const seedCode = Deno.build.arch === "x86_64"
+    ? "Committed 3 bytes at 0x[0-9a-f]+: 31 c0 c3"
+    : "Committed 8 bytes at 0x[0-9a-f]+: d2800000 d65f03c0";
+  assert.match(result.stdout, new RegExp(seedCode));
+  assert.match(result.stdout, /^func\(\) = 0$/m);
+  assert.match(result.stdout, /^multiplyAdd\(6, 7\) = 43$/m);
+  assert.match(result.stdout, /^multiplyAdd\(-3, 5\) = -14$/m);
+  assert.match(
+    result.stdout,
+    /^multiplyAdd\(1099511627776, 3\) = 3298534883329$/m,
+  );
+});
+
+Deno.test("examples/patching.ts patches a live function", async () => {
+  const result = await runDeno(["run", "--allow-ffi", example("patching.ts")]);
+  assert.equal(result.code, 0, result.stderr);
+  const results = [...result.stdout.matchAll(/version\(\) = (\d+)/g)].map((m) =>
+    Number(m[1])
+  );
+  assert.deepEqual(results, [1, 2, 3, 42]);
+  assert.match(
+    result.stdout,
+    /after reset\(\): The code this function was made for was reset/,
+  );
+});

@@ -1,31 +1,12 @@
 import assert from "node:assert/strict";
-import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
-import type { JITErrorCode } from "../mod.ts";
+import { JITMemoryManager } from "../mod.ts";
+import { assertCode } from "./helpers/error_code.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
 import { countMappings } from "./helpers/counting_platform.ts";
 import { mappingsAround, permissionsOf } from "./helpers/proc_maps.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const i32Thunk = { parameters: [], result: "i32" } as const;
-
-function assertCode(
-  action: () => unknown,
-  code: JITErrorCode,
-): JITMemoryManagerError {
-  let caught: unknown;
-  try {
-    action();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(
-    caught instanceof JITMemoryManagerError,
-    `expected a JITMemoryManagerError (${code}), got ${caught}`,
-  );
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.name, "JITMemoryManagerError");
-  return caught;
-}
 
 Deno.test("new JITMemoryManager() holds no memory", () => {
   const memory = new JITMemoryManager();

@@ -1,28 +1,19 @@
 import assert from "node:assert/strict";
-import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
+import { JITMemoryManager } from "../mod.ts";
+import { errorCodeOf } from "./helpers/error_code.ts";
 import { returnConstant } from "./helpers/machine_code.ts";
 
 const i32Thunk = { parameters: [], result: "i32" } as const;
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof JITMemoryManagerError, String(error));
-    return error.code;
-  }
-  assert.fail("expected an error");
-}
 
 Deno.test("a function throws NOT_EXECUTABLE while its region is writable", () => {
   using memory = new JITMemoryManager(4096);
   memory.write(returnConstant(42));
   const early = memory.asFunction(i32Thunk);
-  assert.equal(codeOf(early), "NOT_EXECUTABLE");
+  assert.equal(errorCodeOf(early), "NOT_EXECUTABLE");
   memory.makeExecutable();
   assert.equal(early(), 42);
   memory.makeWritable();
-  assert.equal(codeOf(early), "NOT_EXECUTABLE");
+  assert.equal(errorCodeOf(early), "NOT_EXECUTABLE");
   memory.makeExecutable();
   assert.equal(early(), 42);
 });
@@ -34,11 +25,11 @@ Deno.test("a function throws NOT_ALLOCATED after deallocate(), also after a new 
   const f = memory.asFunction(i32Thunk);
   assert.equal(f(), 42);
   memory.deallocate();
-  assert.equal(codeOf(f), "NOT_ALLOCATED");
+  assert.equal(errorCodeOf(f), "NOT_ALLOCATED");
   memory.allocate(4096);
   memory.write(returnConstant(7));
   memory.makeExecutable();
-  assert.equal(codeOf(f), "NOT_ALLOCATED");
+  assert.equal(errorCodeOf(f), "NOT_ALLOCATED");
   assert.equal(memory.asFunction(i32Thunk)(), 7);
   memory.deallocate();
 });
@@ -57,12 +48,15 @@ Deno.test("asFunction() rejects offsets outside the region", () => {
   using memory = new JITMemoryManager(4096);
   const size = memory.getSize();
   assert.equal(
-    codeOf(() => memory.asFunction(i32Thunk, size)),
+    errorCodeOf(() => memory.asFunction(i32Thunk, size)),
     "OUT_OF_BOUNDS",
   );
-  assert.equal(codeOf(() => memory.asFunction(i32Thunk, -1)), "OUT_OF_BOUNDS");
   assert.equal(
-    codeOf(() => memory.asFunction(i32Thunk, 0.5)),
+    errorCodeOf(() => memory.asFunction(i32Thunk, -1)),
+    "OUT_OF_BOUNDS",
+  );
+  assert.equal(
+    errorCodeOf(() => memory.asFunction(i32Thunk, 0.5)),
     "INVALID_ARGUMENT",
   );
 });
@@ -82,7 +76,7 @@ Deno.test("asFunction() rejects definitions Deno could not call", () => {
   ];
   for (const definition of bad) {
     assert.equal(
-      codeOf(() => memory.asFunction(definition as Deno.ForeignFunction)),
+      errorCodeOf(() => memory.asFunction(definition as Deno.ForeignFunction)),
       "INVALID_ARGUMENT",
       JSON.stringify(definition),
     );
@@ -95,7 +89,7 @@ Deno.test("a call with arguments of the wrong type throws INVALID_ARGUMENT", () 
   memory.makeExecutable();
   const f = memory.asFunction({ parameters: ["pointer"], result: "i32" });
   assert.equal(
-    codeOf(() => (f as (x: unknown) => number)("not a pointer")),
+    errorCodeOf(() => (f as (x: unknown) => number)("not a pointer")),
     "INVALID_ARGUMENT",
   );
 });

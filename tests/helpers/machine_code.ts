@@ -71,3 +71,29 @@ function le32(value: number): number[] {
     value >>> 24,
   ];
 }
+
+/**
+ * The seed's CodeBuffer example: `MOV X0, #0; RET` on AArch64, its
+ * equivalent `xor eax, eax; ret` on x86-64. Returns 0.
+ *
+ * @returns One encoding per instruction, words on AArch64.
+ */
+export function seedReturnZero(): (number | number[])[] {
+  if (arch === "x86_64") return [[0x31, 0xc0], [0xc3]];
+  return [0xd2800000, A64_RET];
+}
+
+/**
+ * A function `() => i32` that zeroes the result and adds 1 to it `count`
+ * times: `xor eax, eax; add eax, 1 ...; ret` or `movz w0, #0;
+ * add w0, w0, #1 ...; ret`.
+ *
+ * @param count How many additions.
+ * @returns One encoding per instruction, words on AArch64.
+ */
+export function countTo(count: number): (number | number[])[] {
+  if (arch === "x86_64") {
+    return [[0x31, 0xc0], ...Array(count).fill([0x83, 0xc0, 0x01]), [0xc3]];
+  }
+  return [a64MovzW0(0), ...Array(count).fill(0x11000400), A64_RET];
+}

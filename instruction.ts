@@ -1,0 +1,171 @@
+/**
+ * One encoded machine instruction.
+ *
+ * @module
+ */
+
+import { JITMemoryManagerError } from "./errors.ts";
+import { show, toBytes } from "./validate.ts";
+
+let encodingOf: (instruction: Instruction) => Uint8Array;
+
+/**
+ * One machine instruction as the bytes the CPU fetches.
+ *
+ * Made from a number, it is one 32-bit instruction word stored
+ * little-endian, as AArch64 instructions are; made from bytes, it is a
+ * variable-length encoding such as x86-64's. Instructions are immutable.
+ *
+ * @example An AArch64 return and an x86-64 return
+ * ```ts
+ * import { Instruction } from "@bcpl/jit-memory";
+ *
+ * const ret64 = new Instruction(0xd65f03c0); // AArch64 RET
+ * console.log(ret64.size, ret64.toString()); // 4 "d65f03c0"
+ * const retX86 = new Instruction([0xc3]); // x86-64 ret
+ * console.log(retX86.size, retX86.toString()); // 1 "c3"
+ * ```
+ */
+export class Instruction {
+  readonly #bytes: Uint8Array;
+  readonly #word: number | undefined;
+
+  static {
+    encodingOf = (instruction) => instruction.#bytes;
+  }
+
+  /**
+   * Creates an instruction.
+   *
+   * @param encoding A 32-bit instruction word (an integer 0..2^32-1), or
+   *   the instruction's bytes (integers 0..255, at least one).
+   * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for anything else.
+   *
+   * @example The seed's two AArch64 instructions
+   * ```ts
+   * import { Instruction } from "@bcpl/jit-memory";
+   *
+   * const program = [new Instruction(0xd2800000), new Instruction(0xd65f03c0)]; // MOV X0, #0; RET
+   * console.log(program.map(String).join(" ")); // "d2800000 d65f03c0"
+   * ```
+   */
+  constructor(encoding: number | ArrayLike<number>) {
+    if (typeof encoding === "number") {
+      if (
+        !Number.isInteger(encoding) || encoding < 0 || encoding > 0xffff_ffff
+      ) {
+        throw new JITMemoryManagerError(
+          "INVALID_ARGUMENT",
+          `An instruction word must be an integer 0..2^32-1, got ${
+            show(encoding)
+          }`,
+        );
+      }
+      this.#word = encoding;
+      this.#bytes = new Uint8Array(4);
+      new DataView(this.#bytes.buffer).setUint32(0, encoding, true);
+      return;
+    }
+    if (ArrayBuffer.isView(encoding) && !(encoding instanceof Uint8Array)) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `An instruction's bytes must be a Uint8Array or an array of numbers, ` +
+          `got ${show(encoding)}`,
+      );
+    }
+    const bytes = toBytes(encoding).slice();
+    if (bytes.length === 0) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        "An instruction needs at least one byte",
+      );
+    }
+    this.#word = undefined;
+    this.#bytes = bytes;
+  }
+
+  /**
+   * The encoding, as a copy.
+   *
+   * @returns The bytes the CPU fetches, in memory order.
+   *
+   * @example Little-endian words
+   * ```ts
+   * import { Instruction } from "@bcpl/jit-memory";
+   *
+   * console.log(new Instruction(0xd65f03c0).bytes); // Uint8Array(4) [ 192, 3, 95, 214 ]
+   * ```
+   */
+  get bytes(): Uint8Array {
+    return this.#bytes.slice();
+  }
+
+  /**
+   * The encoding's length.
+   *
+   * @returns Bytes: 4 for a word, the byte count otherwise.
+   *
+   * @example Sizes
+   * ```ts
+   * import { Instruction } from "@bcpl/jit-memory";
+   *
+   * console.log(new Instruction([0xb8, 0x2a, 0, 0, 0]).size); // 5
+   * ```
+   */
+  get size(): number {
+    return this.#bytes.length;
+  }
+
+  /**
+   * The encoding in hex, as disassemblers print it: a word as one 8-digit
+   * number, bytes as space-separated pairs.
+   *
+   * @returns For example `"d65f03c0"` or `"b8 2a 00 00 00"`.
+   *
+   * @example Printing
+   * ```ts
+   * import { Instruction } from "@bcpl/jit-memory";
+   *
+   * console.log(`${new Instruction([0xb8, 0x2a, 0, 0, 0])}`); // "b8 2a 00 00 00"
+   * ```
+   */
+  toString(): string {
+    if (this.#word !== undefined) {
+      return this.#word.toString(16).padStart(8, "0");
+    }
+    return [...this.#bytes].map((byte) => byte.toString(16).padStart(2, "0"))
+      .join(" ");
+  }
+}
+
+/**
+ * Concatenates instructions into one buffer (one copy, not one per write).
+ *
+ * @param instructions The program.
+ * @returns Its bytes.
+ * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` if an element is not an
+ * {@linkcode Instruction}.
+ */
+export function encode(instructions: readonly Instruction[]): Uint8Array {
+  let total = 0;
+  for (let index = 0; index < instructions.length; index++) {
+    const instruction = instructions[index];
+    if (!(instruction instanceof Instruction)) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `Element ${index} is ${
+          show(instruction)
+        }, not an Instruction (wrap numbers with new Instruction(...))`,
+      );
+    }
+    total += encodingOf(instruction).length;
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const instruction of instructions) {
+    const bytes = encodingOf(instruction);
+    out.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return out;
+}
