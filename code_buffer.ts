@@ -8,6 +8,7 @@
 import { JITMemoryManagerError } from "./errors.ts";
 import { encode, type Instruction } from "./instruction.ts";
 import { JITMemoryManager } from "./jit_memory_manager.ts";
+import { platform } from "./platform/mod.ts";
 import {
   type CodeRegion,
   createNativeFunction,
@@ -169,7 +170,7 @@ export class CodeBuffer implements Disposable {
   ): NativeFunction<D> {
     const commit = this.#committed();
     const start = checkInteger(offset, 0, "offset");
-    checkFunctionOffset(start, commit.size);
+    checkFunctionOffset(start, commit.size, platform().codeAlignment);
     return createNativeFunction(this.#regionOf(commit), definition, start);
   }
 

@@ -323,7 +323,7 @@ export class JITMemoryManager implements Disposable {
   ): NativeFunction<D> {
     const region = this.#allocated();
     const start = checkInteger(offset, 0, "offset");
-    checkFunctionOffset(start, region.size);
+    checkFunctionOffset(start, region.size, region.platform.codeAlignment);
     return createNativeFunction(region, definition, start);
   }
 

@@ -114,17 +114,31 @@ export function checkRange(offset: number, length: number, size: number): void {
 }
 
 /**
- * Checks that a function's first byte lies within `size` bytes of code.
+ * Checks that a function's first byte lies within `size` bytes of code, at
+ * an offset the CPU can branch to.
  *
- * @param offset The function's offset.
+ * @param offset The function's offset from the (page-aligned) start.
  * @param size Bytes of code it may start in.
- * @throws {JITMemoryManagerError} `OUT_OF_BOUNDS` otherwise.
+ * @param alignment Where functions may start (4 on AArch64).
+ * @throws {JITMemoryManagerError} `OUT_OF_BOUNDS` outside the code,
+ * `INVALID_ARGUMENT` for a misaligned offset.
  */
-export function checkFunctionOffset(offset: number, size: number): void {
+export function checkFunctionOffset(
+  offset: number,
+  size: number,
+  alignment: number,
+): void {
   if (offset < 0 || offset >= size) {
     throw new JITMemoryManagerError(
       "OUT_OF_BOUNDS",
       `Function offset ${offset} is outside the ${size} bytes of code`,
+    );
+  }
+  if (offset % alignment !== 0) {
+    throw new JITMemoryManagerError(
+      "INVALID_ARGUMENT",
+      `Function offset ${offset} is not a multiple of ${alignment}: ` +
+        `instructions on this CPU start at ${alignment}-byte boundaries`,
     );
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { codeAlignment } from "./architecture.ts";
 import { systemError } from "./native_error.ts";
 import type {
   Architecture,
@@ -148,6 +149,7 @@ export function createPosixPlatform(
   return {
     os: config.os,
     arch: config.arch,
+    codeAlignment: codeAlignment(config.arch),
     writeMode: config.writeMode,
     pageSize(): number {
       if (pageSize === 0) {

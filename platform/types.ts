@@ -35,6 +35,11 @@ export interface Platform {
   /** The CPU architecture code will run on. */
   readonly arch: Architecture;
   /**
+   * The alignment functions must start at: 4 on AArch64, whose program
+   * counter faults on a misaligned branch target; 1 on x86-64.
+   */
+  readonly codeAlignment: number;
+  /**
    * How writes reach executable memory on this platform:
    * - `"protect"`: the region's protection is switched between read-write
    *   and read-execute (mprotect, VirtualProtect);

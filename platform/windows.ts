@@ -9,6 +9,7 @@
  * @module
  */
 
+import { codeAlignment } from "./architecture.ts";
 import { openLibrary } from "./open_library.ts";
 import { systemError } from "./native_error.ts";
 import type { Architecture, OsError, Platform, Protection } from "./types.ts";
@@ -141,6 +142,7 @@ export function createWindowsPlatform(
   return {
     os: "windows",
     arch,
+    codeAlignment: codeAlignment(arch),
     writeMode: "protect",
     pageSize(): number {
       if (pageSize === 0) {

@@ -293,11 +293,12 @@ Deno.test("patch() changes what live code returns and leaves the region r-xp", (
 
 Deno.test("patch() on a multi-page region only leaves it r-xp everywhere", () => {
   using memory = new JITMemoryManager(4 * PAGE);
-  memory.write(returnConstant(5), 2 * PAGE - 2);
+  // The code, and the patch, straddle the second and third pages.
+  const offset = 2 * PAGE - 4;
+  memory.write(returnConstant(5), offset);
   memory.makeExecutable();
-  // The patch straddles the boundary between the second and third pages.
-  memory.patch(2 * PAGE - 2, returnConstant(6));
-  assert.equal(memory.asFunction(i32Thunk, 2 * PAGE - 2)(), 6);
+  memory.patch(offset, returnConstant(6));
+  assert.equal(memory.asFunction(i32Thunk, offset)(), 6);
   const permissions = permissionsOf(memory.getMemoryPointer(), 4 * PAGE);
   assert.ok(permissions.every((p) => p === "r-xp"), permissions.join(","));
 });

@@ -93,3 +93,17 @@ Deno.test("a call with arguments of the wrong type throws INVALID_ARGUMENT", () 
     "INVALID_ARGUMENT",
   );
 });
+
+Deno.test("asFunction() takes any byte offset on x86-64 and only 4-byte boundaries on AArch64", () => {
+  using memory = new JITMemoryManager(4096);
+  memory.write(returnConstant(3), 2);
+  memory.makeExecutable();
+  if (Deno.build.arch === "x86_64") {
+    assert.equal(memory.asFunction(i32Thunk, 2)(), 3);
+  } else {
+    assert.equal(
+      errorCodeOf(() => memory.asFunction(i32Thunk, 2)),
+      "INVALID_ARGUMENT",
+    );
+  }
+});

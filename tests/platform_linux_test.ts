@@ -1,7 +1,7 @@
 // The Linux backend's calls, pinned over a recording fake of glibc and
 // libgcc_s; the real backend is exercised by every other test.
 import assert from "node:assert/strict";
-import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
+import { CodeBuffer, JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
 import {
   createLinuxPlatform,
   type LinuxLibc,
@@ -97,5 +97,58 @@ Deno.test("Linux/AArch64 without libgcc_s refuses to make code executable (UNSUP
     );
     assert.equal(memory.isExecutable(), false);
     assert.deepEqual(process.take(), []);
+  });
+});
+
+Deno.test("Linux/AArch64: write, flush, protect, in that order, for makeExecutable(), commit() and patch()", () => {
+  const { process, backend } = setUp("aarch64");
+  const words = new Uint8Array(
+    new Uint32Array([0x52800540, 0xd65f03c0]).buffer,
+  );
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(4096);
+    process.take();
+    memory.write(words);
+    memory.makeExecutable();
+    assert.deepEqual(process.take(), [
+      ["memcpy", "region1", "buffer", 8n],
+      ["__clear_cache", "region1", "region1+4096"],
+      ["mprotect", "region1", 4096n, PROT_RX],
+    ]);
+
+    using buffer = new CodeBuffer();
+    buffer.commit(words);
+    assert.deepEqual(process.take(), [
+      ["mmap", null, 4096n, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0n],
+      ["memcpy", "region2", "buffer", 8n],
+      ["__clear_cache", "region2", "region2+4096"],
+      ["mprotect", "region2", 4096n, PROT_RX],
+    ]);
+    buffer.patch(0, words.subarray(0, 4));
+    assert.deepEqual(process.take(), [
+      ["mprotect", "region2", 4096n, PROT_RW],
+      ["memcpy", "region2", "buffer", 4n],
+      ["__clear_cache", "region2", "region2+4"],
+      ["mprotect", "region2", 4096n, PROT_RX],
+    ]);
+  });
+});
+
+Deno.test("Linux/AArch64: asFunction() refuses entry points off a 4-byte boundary", () => {
+  const { backend } = setUp("aarch64");
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(4096);
+    for (const offset of [1, 2, 3, 4094]) {
+      assert.throws(
+        () => memory.asFunction({ parameters: [], result: "void" }, offset),
+        (error) =>
+          error instanceof JITMemoryManagerError &&
+          error.code === "INVALID_ARGUMENT" && /4-byte/.test(error.message),
+      );
+    }
+    assert.equal(
+      typeof memory.asFunction({ parameters: [], result: "void" }, 8),
+      "function",
+    );
   });
 });

@@ -68,6 +68,21 @@ export function permissionsOf(
 }
 
 /**
+ * Which of `addresses` lie in a mapping now (one read of the map).
+ *
+ * @param addresses Addresses to look for.
+ * @returns Those that are mapped.
+ */
+export function mappedAmong(addresses: Iterable<bigint>): bigint[] {
+  const mappings = readMappings();
+  return [...addresses].filter((address) =>
+    mappings.some((mapping) =>
+      mapping.start <= address && address < mapping.end
+    )
+  );
+}
+
+/**
  * How many mappings the process has now.
  *
  * @returns The number of lines in `/proc/self/maps`.
