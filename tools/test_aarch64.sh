@@ -36,7 +36,8 @@ if [[ -n "${packages}" ]]; then
   as_root dpkg --add-architecture arm64
   as_root apt-get update -qq
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq ${packages} >&2
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+    --no-install-recommends ${packages} >&2
 fi
 
 if [[ ! -x "${ARM_DENO}" ]]; then
