@@ -1,0 +1,161 @@
+/**
+ * Side-by-side with C: builds bench/baseline.c with the system `cc -O2`,
+ * then runs each operation as interleaved trials (a C trial, a Deno trial,
+ * a C trial, ...; the order flips every round) and prints the medians and
+ * their ratio.
+ *
+ *     deno task bench:compare          (TRIALS=21 for more rounds)
+ *
+ * @module
+ */
+
+import { createOperations, type Operation } from "./operations.ts";
+
+const TRIALS = Number(Deno.env.get("TRIALS") ?? 11);
+const here = new URL(".", import.meta.url).pathname;
+const baseline = `${here}out/baseline`;
+
+/** Ratio targets of the issue that set them (Deno median / C median). */
+const TARGETS: Record<string, number> = {
+  allocate_deallocate: 1.2,
+  toggle: 1.2,
+  cycle_100_mib: 1.2,
+  full_cycle: 1.5,
+  commit_1_mib: 2.0,
+};
+
+async function buildBaseline(): Promise<string | undefined> {
+  await Deno.mkdir(`${here}out`, { recursive: true });
+  try {
+    const result = await new Deno.Command("cc", {
+      args: ["-O2", "-o", baseline, `${here}baseline.c`],
+      stderr: "piped",
+    }).output();
+    if (!result.success) {
+      console.error(new TextDecoder().decode(result.stderr));
+      return undefined;
+    }
+    const version = await new Deno.Command("cc", { args: ["--version"] })
+      .output();
+    return new TextDecoder().decode(version.stdout).split("\n")[0];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+async function cTrial(operation: Operation): Promise<number> {
+  const result = await new Deno.Command(baseline, {
+    args: [operation.name, String(operation.iterations)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    throw new Error(
+      `baseline ${operation.name} failed: ${
+        new TextDecoder().decode(result.stderr)
+      }`,
+    );
+  }
+  return Number(new TextDecoder().decode(result.stdout));
+}
+
+function denoTrial(operation: Operation): number {
+  for (let n = 0; n < operation.iterations / 10 + 1; n++) operation.run();
+  const start = performance.now();
+  for (let n = 0; n < operation.iterations; n++) operation.run();
+  return (performance.now() - start) * 1e6 / operation.iterations;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function format(ns: number): string {
+  return ns >= 100 ? ns.toFixed(0) : ns.toFixed(1);
+}
+
+async function cpuModel(): Promise<string> {
+  // Deno reserves /proc/cpuinfo for --allow-all; cat may read it.
+  try {
+    const output = await new Deno.Command("cat", { args: ["/proc/cpuinfo"] })
+      .output();
+    const info = new TextDecoder().decode(output.stdout);
+    return info.match(/^model name\s*:\s*(.+)$/m)?.[1] ??
+      info.match(/^CPU part\s*:\s*(.+)$/m)?.[1] ?? "unknown CPU";
+  } catch {
+    return "unknown CPU";
+  }
+}
+
+const compiler = await buildBaseline();
+if (compiler === undefined) {
+  console.log(
+    "No C compiler (cc) could build bench/baseline.c: showing the Deno side " +
+      "only. Install one (Debian: apt-get install gcc) for the comparison.",
+  );
+}
+
+const operations = createOperations();
+const deno = new Map<string, number[]>();
+const c = new Map<string, number[]>();
+for (let trial = 0; trial < TRIALS; trial++) {
+  for (const operation of operations) {
+    const cFirst = trial % 2 === 0;
+    if (compiler && cFirst) push(c, operation.name, await cTrial(operation));
+    push(deno, operation.name, denoTrial(operation));
+    if (compiler && !cFirst) push(c, operation.name, await cTrial(operation));
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  map.set(key, [...(map.get(key) ?? []), value]);
+}
+
+console.log(
+  `${await cpuModel()}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os} ` +
+    `${Deno.build.arch} ${Deno.osRelease()}; Deno ${Deno.version.deno}` +
+    `${compiler ? `; ${compiler} -O2` : ""}`,
+);
+console.log(
+  `Medians of ${TRIALS} interleaved trials, nanoseconds per operation.\n`,
+);
+console.log(
+  "| operation | Deno ns | C ns | ratio | ratio p25–p75 | target |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: | --- |");
+let missed = 0;
+for (const operation of operations) {
+  const denoTrials = deno.get(operation.name)!;
+  const denoNs = median(denoTrials);
+  const cTrials = c.get(operation.name) ?? [];
+  const cNs = compiler ? median(cTrials) : NaN;
+  const ratio = denoNs / cNs;
+  // Ratios of the trials run back to back, to show the machine's noise.
+  const pairs = cTrials.map((cTrial, index) => denoTrials[index] / cTrial)
+    .sort((a, b) => a - b);
+  const spread = compiler
+    ? `${quantile(pairs, 0.25).toFixed(2)}–${quantile(pairs, 0.75).toFixed(2)}`
+    : "–";
+  const target = TARGETS[operation.name];
+  const verdict = target === undefined || !compiler
+    ? ""
+    : ratio <= target
+    ? `≤ ${target}× met`
+    : `≤ ${target}× MISSED`;
+  if (target !== undefined && compiler && ratio > target) missed++;
+  console.log(
+    `| ${operation.label} | ${format(denoNs)} | ${
+      compiler ? format(cNs) : "–"
+    } | ${compiler ? `${ratio.toFixed(2)}×` : "–"} | ${spread} | ${verdict} |`,
+  );
+}
+if (missed > 0) console.log(`\n${missed} target(s) missed.`);

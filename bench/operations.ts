@@ -1,0 +1,162 @@
+/**
+ * The benchmarked operations, defined once for `deno bench` and for the
+ * side-by-side comparison with C (bench/compare.ts). Each mirrors the
+ * function of the same name in bench/baseline.c.
+ *
+ * @module
+ */
+
+import { CodeBuffer, JITMemoryManager } from "../mod.ts";
+
+/** One operation: what `deno bench` and the comparison time. */
+export interface Operation {
+  /** The key shared with bench/baseline.c. */
+  name: string;
+  /** What is measured, for people. */
+  label: string;
+  /** Iterations per timed trial in the comparison. */
+  iterations: number;
+  /** Performs the operation once. */
+  run(): void;
+}
+
+const MiB = 1024 * 1024;
+
+/** A function returning 42 in the host CPU's machine code. */
+export const answerCode: Uint8Array = Deno.build.arch === "x86_64"
+  ? new Uint8Array([0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]) // mov eax, 42; ret
+  : new Uint8Array(new Uint32Array([0x52800540, 0xd65f03c0]).buffer); // movz w0, #42; ret
+
+const answerDefinition = { parameters: [], result: "i32" } as const;
+
+const libc = Deno.dlopen("libc.so.6", {
+  abs: { parameters: ["i32"], result: "i32" },
+  mmap: {
+    parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"],
+    result: "pointer",
+  },
+  munmap: { parameters: ["pointer", "usize"], result: "i32" },
+});
+
+const PROT_NONE = 0;
+const MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+const MAP_FIXED_NOREPLACE = 0x100000;
+
+function mapGuard(at: Deno.PointerValue, flags: number): Deno.PointerValue {
+  return libc.symbols.mmap(at, BigInt(pageSize()), PROT_NONE, flags, -1, 0n);
+}
+
+function pageSize(): number {
+  return JITMemoryManager.getPageSize();
+}
+
+/**
+ * A manager whose region lies between two PROT_NONE guard pages, so that
+ * switching its protection never splits or merges it with a neighbouring
+ * mapping (which costs the kernel 2-3 µs more per switch). The upper guard
+ * is mapped first (mmap places the next mapping directly beneath it), then
+ * the region, then the lower guard; baseline.c does the same.
+ *
+ * @param size Bytes to allocate.
+ * @returns The isolated manager.
+ */
+function isolatedManager(size: number): JITMemoryManager {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const above = mapGuard(null, MAP_PRIVATE_ANONYMOUS);
+    const memory = new JITMemoryManager(size);
+    const start = memory.getMemoryPointer()!;
+    const end = Deno.UnsafePointer.offset(start, memory.getSize());
+    if (Deno.UnsafePointer.equals(end, above)) {
+      const at = Deno.UnsafePointer.offset(start, -pageSize());
+      const below = mapGuard(at, MAP_PRIVATE_ANONYMOUS | MAP_FIXED_NOREPLACE);
+      if (Deno.UnsafePointer.equals(below, at)) return memory;
+    }
+  }
+  throw new Error("cannot isolate a region between guard pages");
+}
+
+/**
+ * Builds the operations, with the regions some of them reuse. The regions
+ * live until the process exits.
+ *
+ * @returns Every operation, in the order of the comparison table.
+ */
+export function createOperations(): Operation[] {
+  const toggled = isolatedManager(4096);
+
+  const buffer = new CodeBuffer({ capacity: MiB });
+  const megabyte = new Uint8Array(MiB);
+
+  const committed = new JITMemoryManager(4096);
+  committed.write(answerCode);
+  committed.makeExecutable();
+  const answer = committed.asFunction(answerDefinition);
+
+  let sink = 0;
+  return [
+    {
+      name: "allocate_deallocate",
+      label: "allocate + deallocate 4 KiB",
+      iterations: 20_000,
+      run(): void {
+        new JITMemoryManager(4096).deallocate();
+      },
+    },
+    {
+      name: "toggle",
+      label: "makeExecutable + makeWritable (4 KiB)",
+      iterations: 20_000,
+      run(): void {
+        toggled.makeExecutable();
+        toggled.makeWritable();
+      },
+    },
+    {
+      name: "full_cycle",
+      label: "full cycle: allocate, write code, execute, call once, free",
+      iterations: 10_000,
+      run(): void {
+        const memory = new JITMemoryManager(4096);
+        memory.write(answerCode);
+        memory.makeExecutable();
+        sink += memory.asFunction(answerDefinition)();
+        memory.deallocate();
+      },
+    },
+    {
+      name: "cycle_100_mib",
+      label: "allocate 100 MiB + makeExecutable + deallocate",
+      iterations: 2_000,
+      run(): void {
+        const memory = new JITMemoryManager(100 * MiB);
+        memory.makeExecutable();
+        memory.deallocate();
+      },
+    },
+    {
+      name: "commit_1_mib",
+      label: "CodeBuffer commit 1 MiB + reset (C: memcpy + 2 mprotect)",
+      iterations: 500,
+      run(): void {
+        buffer.commit(megabyte);
+        buffer.reset();
+      },
+    },
+    {
+      name: "call",
+      label: "one call into committed code (asFunction, steady state)",
+      iterations: 200_000,
+      run(): void {
+        sink += answer();
+      },
+    },
+    {
+      name: "call_abs",
+      label: "one call of libc abs() through Deno.dlopen (reference)",
+      iterations: 200_000,
+      run(): void {
+        sink += libc.symbols.abs(-42);
+      },
+    },
+  ];
+}
