@@ -10,9 +10,11 @@ import { encode, type Instruction } from "./instruction.ts";
 import { JITMemoryManager } from "./jit_memory_manager.ts";
 import { platform } from "./platform/mod.ts";
 import {
+  type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
   type NativeFunction,
+  releaseDependents,
 } from "./native_function.ts";
 import {
   checkAllocationSize,
@@ -35,11 +37,9 @@ export interface CodeBufferOptions {
   capacity?: number;
 }
 
-/** What code a commit made callable, for the guards of its functions. */
-interface Commit {
-  readonly epoch: number;
-  readonly pointer: Deno.PointerObject;
-  readonly size: number;
+/** The code of one commit, as its functions' guards see it. */
+interface Commit extends CodeRegion {
+  state: "executable" | "retired" | "released";
 }
 
 /**
@@ -71,7 +71,6 @@ export class CodeBuffer implements Disposable {
   readonly #memory = new JITMemoryManager();
   readonly #capacity: number | undefined;
   #commit: Commit | undefined;
-  #epoch = 0;
 
   /**
    * Creates a buffer, mapping `options.capacity` bytes now when given.
@@ -140,16 +139,23 @@ export class CodeBuffer implements Disposable {
     const pointer = this.#memoryFor(bytes.byteLength);
     this.#memory.write(bytes);
     this.#memory.makeExecutable();
-    this.#commit = { epoch: this.#epoch, pointer, size: bytes.byteLength };
+    this.#commit = {
+      pointer,
+      size: bytes.byteLength,
+      state: "executable",
+      dependents: new Set(),
+    };
     return pointer;
   }
 
   /**
    * Makes a callable function of the committed code at `offset`. It throws
-   * instead of running once the buffer is reset or disposed.
+   * instead of running once the buffer is reset or disposed. Calls move to
+   * a dlopen-speed trampoline as for `JITMemoryManager.asFunction()`.
    *
    * @param definition Parameter and result types, as for `Deno.dlopen`.
    * @param offset Where the function starts within the committed code.
+   * @param options `{ fast }`, see {@linkcode AsFunctionOptions}.
    * @returns The callable.
    * @throws {JITMemoryManagerError} `NOT_EXECUTABLE` when nothing is
    * committed, `OUT_OF_BOUNDS`, `INVALID_ARGUMENT` for a bad definition.
@@ -160,18 +166,26 @@ export class CodeBuffer implements Disposable {
    *
    * using buffer = new CodeBuffer();
    * buffer.commit([new Instruction([0x8d, 0x04, 0x37]), new Instruction([0xc3])]); // x86-64 lea eax, [rdi+rsi]; ret
-   * const add = buffer.asFunction({ parameters: ["i32", "i32"], result: "i32" });
+   * const add = buffer.asFunction({ parameters: ["i32", "i32"], result: "i32" }, 0, { fast: true });
    * console.log(add(-2, 5)); // 3
    * ```
    */
   asFunction<const D extends Deno.ForeignFunction>(
     definition: D,
     offset?: number,
+    options?: AsFunctionOptions,
   ): NativeFunction<D> {
     const commit = this.#committed();
     const start = checkInteger(offset, 0, "offset");
-    checkFunctionOffset(start, commit.size, platform().codeAlignment);
-    return createNativeFunction(this.#regionOf(commit), definition, start);
+    const backend = platform();
+    checkFunctionOffset(start, commit.size, backend.codeAlignment);
+    return createNativeFunction(
+      commit,
+      definition,
+      start,
+      options,
+      backend.fastCalls,
+    );
   }
 
   /**
@@ -223,8 +237,8 @@ export class CodeBuffer implements Disposable {
    */
   reset(): void {
     if (this.#commit === undefined) return;
+    this.#retire("retired");
     this.#memory.makeWritable();
-    this.#retire();
   }
 
   /**
@@ -309,7 +323,7 @@ export class CodeBuffer implements Disposable {
    * ```
    */
   [Symbol.dispose](): void {
-    this.#retire();
+    this.#retire("released");
     this.#memory.deallocate();
   }
 
@@ -331,9 +345,13 @@ export class CodeBuffer implements Disposable {
     return this.#memory.getMemoryPointer()!;
   }
 
-  #retire(): void {
+  /** Ends the current commit: its functions stop, their slots go free. */
+  #retire(state: "retired" | "released"): void {
+    const commit = this.#commit;
+    if (commit === undefined) return;
     this.#commit = undefined;
-    this.#epoch++;
+    commit.state = state;
+    releaseDependents(commit);
   }
 
   #committed(): Commit {
@@ -344,20 +362,6 @@ export class CodeBuffer implements Disposable {
       );
     }
     return this.#commit;
-  }
-
-  /** The guard state of a commit's functions, read on every call. */
-  #regionOf(commit: Commit): CodeRegion {
-    const isCurrent = (): boolean => this.#epoch === commit.epoch;
-    const isMapped = (): boolean => this.#memory.isAllocated();
-    return {
-      pointer: commit.pointer,
-      size: commit.size,
-      get state(): CodeRegion["state"] {
-        if (isCurrent()) return "executable";
-        return isMapped() ? "retired" : "released";
-      },
-    };
   }
 }
 

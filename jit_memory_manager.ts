@@ -7,9 +7,11 @@
 
 import { JITMemoryManagerError } from "./errors.ts";
 import {
+  type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
   type NativeFunction,
+  releaseDependents,
 } from "./native_function.ts";
 import { platform } from "./platform/mod.ts";
 import type { Platform } from "./platform/types.ts";
@@ -110,6 +112,7 @@ export class JITMemoryManager implements Disposable {
       size: mapped,
       state: "writable",
       platform: backend,
+      dependents: new Set(),
     };
     return pointer;
   }
@@ -135,6 +138,7 @@ export class JITMemoryManager implements Disposable {
     if (region === undefined) return;
     this.#region = undefined;
     region.state = "released";
+    releaseDependents(region);
     region.platform.unmap(region.pointer, region.size);
   }
 
@@ -298,13 +302,17 @@ export class JITMemoryManager implements Disposable {
 
   /**
    * Makes a callable function of the code at `offset`. The function checks
-   * on every call that the region is still allocated and executable.
+   * on every call that the region is still allocated and executable. On
+   * Linux it moves to a dlopen-speed trampoline after a number of calls
+   * (`fast: "auto"`), at once (`fast: true`) or never (`fast: false`);
+   * elsewhere it stays on `Deno.UnsafeFnPointer`.
    *
    * @param definition Parameter and result types, as for `Deno.dlopen`.
    * @param offset Where the function starts, in bytes from the region start.
+   * @param options `{ fast }`, see {@linkcode AsFunctionOptions}.
    * @returns The callable.
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT` for
-   * a definition Deno cannot call, `OUT_OF_BOUNDS`.
+   * a definition Deno cannot call or a misaligned offset, `OUT_OF_BOUNDS`.
    *
    * @example A two-argument add on x86-64
    * ```ts ignore
@@ -320,11 +328,18 @@ export class JITMemoryManager implements Disposable {
   asFunction<const D extends Deno.ForeignFunction>(
     definition: D,
     offset?: number,
+    options?: AsFunctionOptions,
   ): NativeFunction<D> {
     const region = this.#allocated();
     const start = checkInteger(offset, 0, "offset");
     checkFunctionOffset(start, region.size, region.platform.codeAlignment);
-    return createNativeFunction(region, definition, start);
+    return createNativeFunction(
+      region,
+      definition,
+      start,
+      options,
+      region.platform.fastCalls,
+    );
   }
 
   /**

@@ -1,16 +1,26 @@
 /**
  * Typed callables over committed code, guarded so that calling into memory
- * that is writable or freed throws instead of crashing.
+ * that is writable or freed throws instead of crashing, and bound to
+ * dlopen-speed trampolines where the platform allows.
  *
  * @module
  */
 
 import { JITMemoryManagerError } from "./errors.ts";
+import type { FastCallBinding, FastCalls } from "./platform/types.ts";
+import { show } from "./validate.ts";
+
+/** Something tied to a region that must be let go when the code goes. */
+export interface RegionDependent {
+  /** Lets go of the region's code. */
+  release(): void;
+}
 
 /**
  * The state of a region of code that its functions check on every call.
- * Owned by a memory manager; shared with every function made from it, so a
- * function keeps following its region when the region changes hands.
+ * Owned by a memory manager or a commit; shared with every function made
+ * from it, so a function keeps following its region when the region
+ * changes hands.
  */
 export interface CodeRegion {
   /** Where the region starts. */
@@ -23,14 +33,50 @@ export interface CodeRegion {
    * `CodeBuffer` was reset), even if the memory is executable again.
    */
   readonly state: "writable" | "executable" | "released" | "retired";
+  /** Fast-call bindings into this region, released with its code. */
+  readonly dependents: Set<RegionDependent>;
 }
+
+/**
+ * Lets go of everything tied to a region's code: its functions' trampoline
+ * slots then point to a trap, and the functions fall back to (and are
+ * stopped by) their guards.
+ *
+ * @param region The region whose code goes away.
+ */
+export function releaseDependents(region: CodeRegion): void {
+  for (const dependent of [...region.dependents]) dependent.release();
+  region.dependents.clear();
+}
+
+/**
+ * How a function is called:
+ * - `"auto"` (default): through `Deno.UnsafeFnPointer` at first, bound to a
+ *   dlopen-speed trampoline after {@linkcode AUTO_BIND_AFTER} calls;
+ * - `true`: bound at once;
+ * - `false`: never bound.
+ *
+ * Where the platform has no trampolines (macOS, Windows) or the definition
+ * uses types Deno does not fast-call (structs, `function`), every mode
+ * stays on `Deno.UnsafeFnPointer`.
+ */
+export type FastMode = "auto" | boolean;
+
+/** Options of `asFunction()`. */
+export interface AsFunctionOptions {
+  /** See {@linkcode FastMode}. Default `"auto"`. */
+  fast?: FastMode;
+}
+
+/** Calls on the portable path before `"auto"` binds a trampoline. */
+export const AUTO_BIND_AFTER = 128;
 
 /**
  * A JIT-compiled function, called like any JavaScript function.
  *
  * Each call first checks that its region is still allocated and executable
  * and throws a `JITMemoryManagerError` (`NOT_ALLOCATED`, `NOT_EXECUTABLE`)
- * otherwise.
+ * otherwise, on either call path.
  *
  * @typeParam D The foreign-function definition the code follows.
  *
@@ -42,8 +88,8 @@ export interface CodeRegion {
  * using memory = new JITMemoryManager(4096);
  * memory.write([0x8d, 0x04, 0x37, 0xc3]); // x86-64: lea eax, [rdi+rsi]; ret
  * memory.makeExecutable();
- * const add: NativeFunction<typeof definition> = memory.asFunction(definition);
- * console.log(add(40, 2), add.pointer); // 42, the code's address
+ * const add: NativeFunction<typeof definition> = memory.asFunction(definition, 0, { fast: true });
+ * console.log(add(40, 2), add.fast); // 42 true (on Linux)
  * ```
  */
 export type NativeFunction<D extends Deno.ForeignFunction> =
@@ -55,6 +101,8 @@ export type NativeFunction<D extends Deno.ForeignFunction> =
     readonly pointer: Deno.PointerObject;
     /** The definition it was created with. */
     readonly definition: D;
+    /** Whether calls go through a dlopen-speed trampoline now. */
+    readonly fast: boolean;
   };
 
 const SCALAR_TYPES = new Set([
@@ -76,22 +124,43 @@ const SCALAR_TYPES = new Set([
   "function",
 ]);
 
+type AnyCall = (...args: unknown[]) => unknown;
+
+/**
+ * The call path in use: the wrappers read `target` on every call, so a
+ * function moves between paths by changing it. Holds no reference to the
+ * wrapper, so that a dropped function can be collected and its slot freed.
+ */
+interface CallCell {
+  target: AnyCall;
+}
+
+/** Frees the trampoline slot of a bound function that was collected. */
+const collected = new FinalizationRegistry<RegionDependent>((dependent) =>
+  dependent.release()
+);
+
 /**
  * Makes a guarded callable for the code at `offset` in `region`.
  *
  * @param region The region the code lives in.
  * @param definition Parameter and result types, as for `Deno.dlopen`.
  * @param offset Where the function starts, in bytes from the region start.
+ * @param options How calls are made (see {@linkcode FastMode}).
+ * @param fastCalls The platform's trampoline binder, if it has one.
  * @returns The callable.
  * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for a definition Deno
- * could not call.
+ * could not call or bad options.
  */
 export function createNativeFunction<const D extends Deno.ForeignFunction>(
   region: CodeRegion,
   definition: D,
   offset: number,
+  options: AsFunctionOptions | undefined,
+  fastCalls: FastCalls | undefined,
 ): NativeFunction<D> {
   validateDefinition(definition);
+  const mode = fastMode(options);
   const pointer = offset === 0
     ? region.pointer
     : Deno.UnsafePointer.offset(region.pointer, offset)!;
@@ -104,24 +173,220 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
   } catch (cause) {
     throw invalidDefinition(describe(cause), cause);
   }
-
-  const call = (...args: unknown[]): unknown => {
-    if (region.state !== "executable") throw notCallable(region);
-    try {
-      return (foreign.call as (...args: unknown[]) => unknown)(...args);
-    } catch (cause) {
-      throw new JITMemoryManagerError(
-        "INVALID_ARGUMENT",
-        `Arguments do not match the function's definition: ${describe(cause)}`,
-        { cause },
-      );
+  const call = foreign.call.bind(foreign) as AnyCall;
+  // UnsafeFnPointer returns null for "void"; dlopen'd symbols (and the
+  // declared type) give undefined. Both paths return undefined.
+  const portable: AnyCall = definition.result === "void"
+    ? (...args) => {
+      call(...args);
+      return undefined;
     }
-  };
-  Object.defineProperties(call, {
-    pointer: { value: pointer, enumerable: true },
-    definition: { value: definition, enumerable: true },
-  });
-  return call as unknown as NativeFunction<D>;
+    : call;
+  const arity = definition.parameters.length;
+  const cell: CallCell = { target: portable };
+  const bindNow = mode === true && fastCalls !== undefined &&
+    fastCalls.supports(definition);
+  // With fast: true the slot is taken first, so the wrapper can come from
+  // the slot's own factory and call the symbol directly.
+  const binding = bindNow ? fastCalls.bind(definition, pointer) : undefined;
+  const symbol = binding?.call as AnyCall | undefined;
+  const wrapper =
+    (symbol === undefined
+      ? sharedWrapper(region, cell, arity)
+      : slotWrapper(symbol, region, cell, arity)) as Wrapper;
+  // Plain properties: defineProperty would cost a microsecond per function.
+  wrapper.pointer = pointer;
+  wrapper.definition = definition;
+  wrapper.fast = false;
+
+  if (binding !== undefined) {
+    new Binder(region, cell, portable, new WeakRef(wrapper)).bind(
+      binding,
+      symbol!,
+    );
+  } else if (mode === "auto" && fastCalls !== undefined) {
+    let remaining = AUTO_BIND_AFTER;
+    cell.target = (...args: unknown[]): unknown => {
+      if (--remaining === 0) {
+        cell.target = portable;
+        try {
+          if (fastCalls.supports(definition)) {
+            const late = fastCalls.bind(definition, pointer);
+            new Binder(region, cell, portable, new WeakRef(wrapper)).bind(
+              late,
+              slotStub(late.call as AnyCall, arity),
+            );
+          }
+        } catch {
+          // No trampoline to be had: the function stays portable.
+        }
+      }
+      return portable(...args);
+    };
+  }
+  return wrapper as unknown as NativeFunction<D>;
+}
+
+/** A wrapper with the properties of a {@linkcode NativeFunction}. */
+type Wrapper = AnyCall & {
+  pointer: Deno.PointerObject;
+  definition: Deno.ForeignFunction;
+  fast: boolean;
+};
+
+/**
+ * Keeps one function on a trampoline and takes it off again when its
+ * region's code goes away or the function is collected. Created only when
+ * a function is bound, so functions that never are cost nothing extra.
+ */
+class Binder implements RegionDependent {
+  #binding: FastCallBinding | undefined;
+
+  constructor(
+    readonly region: CodeRegion,
+    readonly cell: CallCell,
+    readonly portable: AnyCall,
+    readonly wrapper: WeakRef<Wrapper>,
+  ) {}
+
+  /**
+   * Moves the function onto `binding`'s trampoline.
+   *
+   * @param binding The slot its code was bound to.
+   * @param target What the wrapper calls: the slot's symbol, or its stub.
+   */
+  bind(binding: FastCallBinding, target: AnyCall): void {
+    const wrapper = this.wrapper.deref();
+    // Code that is gone must not be bound; its function throws anyway.
+    if (
+      wrapper === undefined || this.region.state === "released" ||
+      this.region.state === "retired"
+    ) {
+      binding.release();
+      return;
+    }
+    this.#binding = binding;
+    this.region.dependents.add(this);
+    collected.register(wrapper, this, this);
+    this.cell.target = target;
+    wrapper.fast = true;
+  }
+
+  release(): void {
+    const binding = this.#binding;
+    if (binding === undefined) return;
+    this.#binding = undefined;
+    this.region.dependents.delete(this);
+    collected.unregister(this);
+    this.cell.target = this.portable;
+    const wrapper = this.wrapper.deref();
+    if (wrapper !== undefined) wrapper.fast = false;
+    binding.release();
+  }
+}
+
+/**
+ * Why code is compiled at run time here: Deno makes a `dlopen`'d symbol
+ * fast (a few nanoseconds) only where V8 can inline the call, which needs a
+ * call site that has seen that one target. A wrapper shared by every
+ * function of an arity has one call site that sees many targets (portable
+ * ones among them), and a fast call from there costs several times as
+ * much. So each trampoline slot gets code of its own, compiled once with
+ * `new Function` and kept while the slot is reused: a wrapper factory
+ * (for `fast: true`, whose wrapper then calls the symbol directly) and a
+ * stub (the target of a shared wrapper once `"auto"` binds). V8 caches what
+ * `new Function` compiles by source text, feedback included, so each
+ * source is made unique with a numbered comment.
+ */
+type WrapperFactory = (
+  region: CodeRegion,
+  cell: CallCell,
+  notCallable: (region: CodeRegion) => JITMemoryManagerError,
+  argumentError: (cause: unknown) => JITMemoryManagerError,
+) => AnyCall;
+
+/** Parameter names of a wrapper; past six, a rest parameter. */
+function parameterList(arity: number): string {
+  return arity <= 6
+    ? Array.from({ length: arity }, (_, index) => `a${index}`).join(", ")
+    : "...args";
+}
+
+let compiled = 0;
+
+function compileWrapperFactory(arity: number, unique: boolean): WrapperFactory {
+  const parameters = parameterList(arity);
+  const tag = unique ? `// jit-memory call site ${++compiled}\n` : "";
+  return new Function(
+    "region",
+    "cell",
+    "notCallable",
+    "argumentError",
+    `${tag}return function (${parameters}) {
+      if (region.state !== "executable") throw notCallable(region);
+      try {
+        return cell.target(${parameters});
+      } catch (error) {
+        throw argumentError(error);
+      }
+    };`,
+  ) as WrapperFactory;
+}
+
+const sharedFactories = new Map<number, WrapperFactory>();
+const slotFactories = new WeakMap<AnyCall, WrapperFactory>();
+const slotStubs = new WeakMap<AnyCall, AnyCall>();
+
+/** A wrapper from the factory shared by every function of its arity. */
+function sharedWrapper(
+  region: CodeRegion,
+  cell: CallCell,
+  arity: number,
+): AnyCall {
+  let factory = sharedFactories.get(arity);
+  if (factory === undefined) {
+    factory = compileWrapperFactory(arity, false);
+    sharedFactories.set(arity, factory);
+  }
+  return factory(region, cell, notCallable, argumentError);
+}
+
+/** A wrapper from the factory of the trampoline slot `symbol` belongs to. */
+function slotWrapper(
+  symbol: AnyCall,
+  region: CodeRegion,
+  cell: CallCell,
+  arity: number,
+): AnyCall {
+  let factory = slotFactories.get(symbol);
+  if (factory === undefined) {
+    factory = compileWrapperFactory(arity, true);
+    slotFactories.set(symbol, factory);
+  }
+  return factory(region, cell, notCallable, argumentError);
+}
+
+/** The slot's stub: a function that only calls `symbol`. */
+function slotStub(symbol: AnyCall, arity: number): AnyCall {
+  let stub = slotStubs.get(symbol);
+  if (stub === undefined) {
+    const parameters = parameterList(arity);
+    stub = new Function(
+      "symbol",
+      `// jit-memory call site ${++compiled}
+      return function (${parameters}) { return symbol(${parameters}); };`,
+    )(symbol) as AnyCall;
+    slotStubs.set(symbol, stub);
+  }
+  return stub;
+}
+
+function argumentError(cause: unknown): JITMemoryManagerError {
+  return new JITMemoryManagerError(
+    "INVALID_ARGUMENT",
+    `Arguments do not match the function's definition: ${describe(cause)}`,
+    { cause },
+  );
 }
 
 function notCallable(region: CodeRegion): JITMemoryManagerError {
@@ -143,6 +408,25 @@ function notCallable(region: CodeRegion): JITMemoryManagerError {
         "The function's region is writable: call makeExecutable() first.",
       );
   }
+}
+
+function fastMode(options: unknown): FastMode {
+  if (options === undefined) return "auto";
+  if (typeof options !== "object" || options === null) {
+    throw new JITMemoryManagerError(
+      "INVALID_ARGUMENT",
+      `asFunction() options must be an object like { fast: true }, got ${
+        show(options)
+      }`,
+    );
+  }
+  const { fast } = options as { fast?: unknown };
+  if (fast === undefined) return "auto";
+  if (fast === "auto" || fast === true || fast === false) return fast;
+  throw new JITMemoryManagerError(
+    "INVALID_ARGUMENT",
+    `The fast option must be "auto", true or false, got ${show(fast)}`,
+  );
 }
 
 function validateDefinition(definition: unknown): void {

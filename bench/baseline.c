@@ -183,6 +183,8 @@ static const struct {
     {"cycle_100_mib", cycle_100_mib},
     {"commit_1_mib", commit_1_mib},
     {"call", call},
+    {"call_fast", call},
+    {"call_auto", call},
     {"call_abs", call_abs},
 };
 

@@ -6,5 +6,8 @@
 import { createOperations } from "./operations.ts";
 
 for (const operation of createOperations()) {
-  Deno.bench({ name: operation.label, fn: operation.run });
+  const name = operation.batch === undefined
+    ? operation.label
+    : `${operation.label} ×${operation.batch}`;
+  Deno.bench({ name, fn: operation.run });
 }

@@ -16,9 +16,17 @@ export interface Operation {
   label: string;
   /** Iterations per timed trial in the comparison. */
   iterations: number;
-  /** Performs the operation once. */
+  /**
+   * How many operations one `run()` performs (default 1). Calls are timed
+   * 100 to a `run()`, so that the harness's own dispatch (a few
+   * nanoseconds) does not blur a call that costs a few nanoseconds.
+   */
+  batch?: number;
+  /** Performs the operation `batch` times. */
   run(): void;
 }
+
+const CALLS_PER_RUN = 100;
 
 const MiB = 1024 * 1024;
 
@@ -90,7 +98,10 @@ export function createOperations(): Operation[] {
   const committed = new JITMemoryManager(4096);
   committed.write(answerCode);
   committed.makeExecutable();
-  const answer = committed.asFunction(answerDefinition);
+  const portable = committed.asFunction(answerDefinition, 0, { fast: false });
+  const fast = committed.asFunction(answerDefinition, 0, { fast: true });
+  const auto = committed.asFunction(answerDefinition);
+  for (let call = 0; call < 1000; call++) auto(); // "auto" binds on the way
 
   let sink = 0;
   return [
@@ -144,18 +155,40 @@ export function createOperations(): Operation[] {
     },
     {
       name: "call",
-      label: "one call into committed code (asFunction, steady state)",
-      iterations: 200_000,
+      label: "one call via Deno.UnsafeFnPointer (asFunction, fast: false)",
+      iterations: 2_000,
+      batch: CALLS_PER_RUN,
       run(): void {
-        sink += answer();
+        for (let call = 0; call < CALLS_PER_RUN; call++) sink += portable();
+      },
+    },
+    {
+      name: "call_fast",
+      label: "one call via a trampoline (asFunction, fast: true)",
+      iterations: 20_000,
+      batch: CALLS_PER_RUN,
+      run(): void {
+        for (let call = 0; call < CALLS_PER_RUN; call++) sink += fast();
+      },
+    },
+    {
+      name: "call_auto",
+      label: 'one call via a trampoline (asFunction, "auto" after binding)',
+      iterations: 20_000,
+      batch: CALLS_PER_RUN,
+      run(): void {
+        for (let call = 0; call < CALLS_PER_RUN; call++) sink += auto();
       },
     },
     {
       name: "call_abs",
       label: "one call of libc abs() through Deno.dlopen (reference)",
-      iterations: 200_000,
+      iterations: 20_000,
+      batch: CALLS_PER_RUN,
       run(): void {
-        sink += libc.symbols.abs(-42);
+        for (let call = 0; call < CALLS_PER_RUN; call++) {
+          sink += libc.symbols.abs(-42);
+        }
       },
     },
   ];

@@ -6,6 +6,7 @@
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
+import { createFastCalls, type FastCallConfig } from "./fast_calls.ts";
 import { openLibrary } from "./open_library.ts";
 import {
   createPosixPlatform,
@@ -22,6 +23,21 @@ export const libcSymbols = {
   __errno_location: {
     parameters: [],
     result: "pointer", // int *
+  },
+  memfd_create: {
+    parameters: [
+      "buffer", // const char *name
+      "u32", // unsigned int flags
+    ],
+    result: "i32", // int  (-1 on error)
+  },
+  write: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // const void *buf
+      "usize", // size_t count
+    ],
+    result: "isize", // ssize_t  (-1 on error)
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -56,12 +72,15 @@ const LIBGCC = "libgcc_s.so.1";
  * @param arch The CPU architecture.
  * @param loadLibgcc Opens libgcc_s; called at most once, on the first
  *   instruction-cache flush on AArch64.
+ * @param dlopen Opens trampoline libraries for fast calls; without it the
+ *   backend has no fast calls.
  * @returns The Linux platform backend.
  */
 export function createLinuxPlatform(
   libc: LinuxLibc,
   arch: Architecture,
   loadLibgcc: () => LinuxLibgcc,
+  dlopen?: FastCallConfig["open"],
 ): Platform {
   let libgcc: LinuxLibgcc | undefined;
 
@@ -83,7 +102,7 @@ export function createLinuxPlatform(
     libgcc.__clear_cache(address, Deno.UnsafePointer.offset(address, size));
   }
 
-  return createPosixPlatform(libc, {
+  const posix = createPosixPlatform(libc, {
     os: "linux",
     arch,
     mapFlags: MAP_PRIVATE | MAP_ANONYMOUS,
@@ -93,6 +112,16 @@ export function createLinuxPlatform(
     errnoLocation: () => libc.__errno_location(),
     flushInstructionCache: arch === "x86_64" ? () => {} : clearCache,
   });
+  if (dlopen === undefined) return posix;
+  return {
+    ...posix,
+    fastCalls: createFastCalls(libc, {
+      arch,
+      pageSize: posix.pageSize,
+      lastError: posix.lastError,
+      open: dlopen,
+    }),
+  };
 }
 
 /**
@@ -108,5 +137,6 @@ export function openLinuxPlatform(arch: Architecture): Platform {
     libc,
     arch,
     () => openLibrary(LIBGCC, libgccSymbols).symbols,
+    Deno.dlopen,
   );
 }

@@ -5,6 +5,14 @@
  * @module
  */
 
+import type { FastCalls } from "./fast_calls.ts";
+
+export type {
+  FastCallBinding,
+  FastCalls,
+  FastCallStats,
+} from "./fast_calls.ts";
+
 /** The two states a region can be in; never both writable and executable. */
 export type Protection = "read-write" | "read-execute";
 
@@ -76,4 +84,10 @@ export interface Platform {
   flushInstructionCache(address: Deno.PointerObject, size: number): void;
   /** The last OS error of this thread with its message. */
   lastError(): OsError;
+  /**
+   * Binds JIT'd functions to dlopen-speed trampolines, where the platform
+   * has a way to (Linux); `undefined` elsewhere, where functions stay on
+   * `Deno.UnsafeFnPointer`.
+   */
+  readonly fastCalls?: FastCalls;
 }

@@ -17,7 +17,19 @@ const MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
 
 function fakeLibc(process: FakeProcess): LinuxLibc {
   const posix = fakePosix(process, { pageSize: 4096 });
-  return { ...posix.native, __errno_location: posix.errnoLocation };
+  return {
+    ...posix.native,
+    __errno_location: posix.errnoLocation,
+    // Fast calls are not built over this fake (no dlopen is passed).
+    memfd_create(name, flags): number {
+      process.record("memfd_create", name, flags);
+      return -1;
+    },
+    write(fd, buffer, count): bigint {
+      process.record("write", fd, buffer, count);
+      return -1n;
+    },
+  };
 }
 
 function fakeLibgcc(process: FakeProcess): LinuxLibgcc {

@@ -97,3 +97,143 @@ export function countTo(count: number): (number | number[])[] {
   }
   return [a64MovzW0(0), ...Array(count).fill(0x11000400), A64_RET];
 }
+
+/** One signature of the fast-call tests: code, and calls with answers. */
+export interface SignatureCase {
+  name: string;
+  definition: Deno.ForeignFunction;
+  code: Uint8Array;
+  calls: { args: unknown[]; expected: unknown }[];
+}
+
+const bytesToSum = new Uint8Array([1, 2, 3, 250, 255]);
+
+/**
+ * A function per signature the fast path must handle, with the results it
+ * must return (checked with GNU as / aarch64-linux-gnu-as).
+ *
+ * @returns The cases.
+ */
+export function signatureCases(): SignatureCase[] {
+  const x86 = arch === "x86_64";
+  return [
+    {
+      name: "() => i32",
+      definition: { parameters: [], result: "i32" },
+      code: returnConstant(42),
+      calls: [{ args: [], expected: 42 }],
+    },
+    {
+      name: "(i32, i32) => i32",
+      definition: { parameters: ["i32", "i32"], result: "i32" },
+      code: addInt32(),
+      calls: [
+        { args: [2, 3], expected: 5 },
+        { args: [-7, 3], expected: -4 },
+        { args: [2 ** 31 - 1, 1], expected: -(2 ** 31) },
+      ],
+    },
+    {
+      name: "(i64, i64) => i64",
+      definition: { parameters: ["i64", "i64"], result: "i64" },
+      code: x86
+        ? new Uint8Array([0x48, 0x8d, 0x04, 0x37, 0xc3]) // lea rax, [rdi+rsi]; ret
+        : words(0x8b010000, A64_RET), // add x0, x0, x1; ret
+      calls: [
+        { args: [1n << 40n, 5n], expected: (1n << 40n) + 5n },
+        { args: [-(1n << 62n), -3n], expected: -(1n << 62n) - 3n },
+      ],
+    },
+    {
+      name: "(f64, f64) => f64",
+      definition: { parameters: ["f64", "f64"], result: "f64" },
+      code: x86
+        ? new Uint8Array([0xf2, 0x0f, 0x58, 0xc1, 0xc3]) // addsd xmm0, xmm1; ret
+        : words(0x1e612800, A64_RET), // fadd d0, d0, d1; ret
+      calls: [
+        { args: [1.5, 2.25], expected: 3.75 },
+        { args: [-0.1, 0.1], expected: 0 },
+      ],
+    },
+    {
+      name: "(pointer) => pointer",
+      definition: { parameters: ["pointer"], result: "pointer" },
+      code: x86
+        ? new Uint8Array([0x48, 0x89, 0xf8, 0xc3]) // mov rax, rdi; ret
+        : words(A64_RET), // ret (x0 in, x0 out)
+      // Pointers are compared by address (see comparable()).
+      calls: [
+        { args: [null], expected: null },
+        {
+          args: [Deno.UnsafePointer.create(0x1234_5678n)],
+          expected: 0x1234_5678n,
+        },
+      ],
+    },
+    {
+      name: "(buffer, usize) => u64",
+      definition: { parameters: ["buffer", "usize"], result: "u64" },
+      code: x86
+        ? new Uint8Array([
+          0x31,
+          0xc0, // xor eax, eax
+          0x48,
+          0x85,
+          0xf6, // test rsi, rsi
+          0x74,
+          0x0e, // je done
+          0x0f,
+          0xb6,
+          0x0f, // loop: movzx ecx, byte [rdi]
+          0x48,
+          0x01,
+          0xc8, // add rax, rcx
+          0x48,
+          0xff,
+          0xc7, // inc rdi
+          0x48,
+          0xff,
+          0xce, // dec rsi
+          0x75,
+          0xf2, // jne loop
+          0xc3, // done: ret
+        ])
+        : words(
+          0xd2800002, // mov x2, #0
+          0xb40000a1, // cbz x1, done
+          0x38401403, // loop: ldrb w3, [x0], #1
+          0x8b030042, // add x2, x2, x3
+          0xf1000421, // subs x1, x1, #1
+          0x54ffffa1, // b.ne loop
+          0xaa0203e0, // done: mov x0, x2
+          A64_RET,
+        ),
+      calls: [
+        { args: [bytesToSum, 5n], expected: 511n },
+        { args: [bytesToSum, 0n], expected: 0n },
+      ],
+    },
+    {
+      name: "() => void",
+      definition: { parameters: [], result: "void" },
+      code: x86 ? new Uint8Array([0xc3]) : words(A64_RET),
+      calls: [{ args: [], expected: undefined }],
+    },
+  ];
+}
+
+/**
+ * A result in a form `assert.deepEqual` can compare: pointer objects are
+ * all empty objects, so they become their addresses.
+ *
+ * @param value A function's result.
+ * @returns The value, or a pointer's address as a bigint.
+ */
+export function comparable(value: unknown): unknown {
+  if (
+    value !== null && typeof value === "object" && !ArrayBuffer.isView(value)
+  ) {
+    return Deno.UnsafePointer.value(value as Deno.PointerObject);
+  }
+  return value;
+}

@@ -18,6 +18,8 @@ export interface Mapping {
   end: bigint;
   /** Like `"r-xp"`. */
   permissions: string;
+  /** The mapped file, like `"/memfd:name (deleted)"`; empty if anonymous. */
+  path: string;
 }
 
 /**
@@ -43,9 +45,9 @@ export function readMappings(): Mapping[] {
   }
   const text = new TextDecoder().decode(concat(chunks));
   return text.split("\n").filter((line) => line.length > 0).map((line) => {
-    const [range, permissions] = line.split(" ");
+    const [range, permissions, , , , ...rest] = line.split(/ +/);
     const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
-    return { start, end, permissions };
+    return { start, end, permissions, path: rest.join(" ") };
   });
 }
 
