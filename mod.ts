@@ -38,5 +38,10 @@ export {
   JITMemoryManagerError,
   type JITMemoryManagerErrorOptions,
 } from "./errors.ts";
-export type { NativeFunction } from "./native_function.ts";
+export {
+  type AsFunctionOptions,
+  AUTO_BIND_AFTER,
+  type FastMode,
+  type NativeFunction,
+} from "./native_function.ts";
 export type { ByteSource } from "./validate.ts";

@@ -59,16 +59,44 @@ export function releaseDependents(region: CodeRegion): void {
  * Where the platform has no trampolines (macOS, Windows) or the definition
  * uses types Deno does not fast-call (structs, `function`), every mode
  * stays on `Deno.UnsafeFnPointer`.
+ *
+ * @example Choosing a mode per function
+ * ```ts
+ * import type { FastMode } from "@bcpl/jit-memory";
+ *
+ * const calledOnce: FastMode = false; // never pay for binding
+ * const hotLoop: FastMode = true; // bind now
+ * console.log(calledOnce, hotLoop);
+ * ```
  */
 export type FastMode = "auto" | boolean;
 
-/** Options of `asFunction()`. */
+/**
+ * Options of `asFunction()`.
+ *
+ * @example Binding a hot function at once
+ * ```ts
+ * import type { AsFunctionOptions } from "@bcpl/jit-memory";
+ *
+ * const options: AsFunctionOptions = { fast: true };
+ * console.log(options.fast);
+ * ```
+ */
 export interface AsFunctionOptions {
   /** See {@linkcode FastMode}. Default `"auto"`. */
   fast?: FastMode;
 }
 
-/** Calls on the portable path before `"auto"` binds a trampoline. */
+/**
+ * Calls on the portable path before `"auto"` binds a trampoline.
+ *
+ * @example When "auto" switches
+ * ```ts
+ * import { AUTO_BIND_AFTER } from "@bcpl/jit-memory";
+ *
+ * console.log(`bound after ${AUTO_BIND_AFTER} calls`);
+ * ```
+ */
 export const AUTO_BIND_AFTER = 128;
 
 /**
