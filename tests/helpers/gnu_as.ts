@@ -1,0 +1,111 @@
+/**
+ * The oracle of the assembler tests: GNU as (`as` for x86-64 with Intel
+ * syntax, `aarch64-linux-gnu-as` for AArch64), run on a whole batch of
+ * instructions at once and compared with our bytes instruction by
+ * instruction.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+
+/** One instruction: GNU source and the bytes we produced for it. */
+export interface Case {
+  source: string;
+  bytes: Uint8Array;
+}
+
+const TOOLS = {
+  x86_64: {
+    as: ["as", "--64", "-msyntax=intel", "-mnaked-reg"],
+    objcopy: "objcopy",
+  },
+  aarch64: {
+    as: ["aarch64-linux-gnu-as"],
+    objcopy: "aarch64-linux-gnu-objcopy",
+  },
+} as const;
+
+/**
+ * Whether the GNU tools for `arch` are installed.
+ *
+ * @param arch The target.
+ * @returns Whether `as` and `objcopy` for it run.
+ */
+export function gnuAvailable(arch: keyof typeof TOOLS): boolean {
+  try {
+    return [TOOLS[arch].as[0], TOOLS[arch].objcopy].every((tool) =>
+      new Deno.Command(tool, { args: ["--version"], stdout: "null" })
+        .outputSync().success
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Assembles `source` and returns its `.text` section.
+ *
+ * @param arch The target.
+ * @param source GNU assembler source.
+ * @returns The bytes GNU as produced.
+ */
+export function assemble(arch: keyof typeof TOOLS, source: string): Uint8Array {
+  const dir = Deno.makeTempDirSync({ prefix: "jit-memory-as-" });
+  try {
+    Deno.writeTextFileSync(`${dir}/in.s`, `${source}\n`);
+    const [as, ...flags] = TOOLS[arch].as;
+    run(as, [...flags, "-o", `${dir}/out.o`, `${dir}/in.s`]);
+    run(TOOLS[arch].objcopy, [
+      "-O",
+      "binary",
+      "--only-section=.text",
+      `${dir}/out.o`,
+      `${dir}/out.bin`,
+    ]);
+    return Deno.readFileSync(`${dir}/out.bin`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+function run(command: string, args: string[]): void {
+  const output = new Deno.Command(command, { args, stderr: "piped" })
+    .outputSync();
+  if (!output.success) {
+    throw new Error(
+      `${command} failed:\n${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+}
+
+const hex = (bytes: Uint8Array): string =>
+  [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+
+/**
+ * Asserts that GNU as encodes every case's source exactly as we did.
+ *
+ * @param arch The target.
+ * @param cases Instructions with our bytes.
+ */
+export function assertMatchesGnu(
+  arch: keyof typeof TOOLS,
+  cases: Case[],
+): void {
+  assert.ok(cases.length > 0, "no cases generated");
+  const expected = assemble(arch, cases.map((c) => c.source).join("\n"));
+  let offset = 0;
+  for (const testCase of cases) {
+    const theirs = expected.subarray(offset, offset + testCase.bytes.length);
+    if (hex(theirs) !== hex(testCase.bytes)) {
+      const alone = assemble(arch, testCase.source);
+      assert.fail(
+        `${testCase.source}\n  ours:   ${hex(testCase.bytes)}\n  GNU as: ${
+          hex(alone)
+        }`,
+      );
+    }
+    offset += testCase.bytes.length;
+  }
+  assert.equal(offset, expected.length, "GNU as produced more bytes");
+}
