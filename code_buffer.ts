@@ -6,7 +6,7 @@
  */
 
 import { JITMemoryManagerError } from "./errors.ts";
-import { encode, type Instruction } from "./instruction.ts";
+import { codeBytes, type Instruction } from "./instruction.ts";
 import { JITMemoryManager } from "./jit_memory_manager.ts";
 import { platform } from "./platform/mod.ts";
 import {
@@ -21,7 +21,6 @@ import {
   checkFunctionOffset,
   checkInteger,
   checkRange,
-  toBytes,
 } from "./validate.ts";
 
 export { Instruction } from "./instruction.ts";
@@ -143,7 +142,6 @@ export class CodeBuffer implements Disposable {
       pointer,
       size: bytes.byteLength,
       state: "executable",
-      dependents: new Set(),
     };
     return pointer;
   }
@@ -363,13 +361,4 @@ export class CodeBuffer implements Disposable {
     }
     return this.#commit;
   }
-}
-
-function codeBytes(code: unknown): Uint8Array {
-  if (Array.isArray(code)) return encode(code);
-  if (ArrayBuffer.isView(code)) return toBytes(code);
-  throw new JITMemoryManagerError(
-    "INVALID_ARGUMENT",
-    "Code must be an array of Instruction objects or a Uint8Array",
-  );
 }

@@ -169,3 +169,20 @@ export function encode(instructions: readonly Instruction[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The bytes of code given as instructions or as bytes.
+ *
+ * @param code An array of {@linkcode Instruction}s, or a typed array whose
+ *   raw memory is the code.
+ * @returns The bytes (a view, not a copy, of a `Uint8Array`).
+ * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for anything else.
+ */
+export function codeBytes(code: unknown): Uint8Array {
+  if (Array.isArray(code)) return encode(code);
+  if (ArrayBuffer.isView(code)) return toBytes(code);
+  throw new JITMemoryManagerError(
+    "INVALID_ARGUMENT",
+    "Code must be an array of Instruction objects or a Uint8Array",
+  );
+}

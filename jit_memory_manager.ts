@@ -112,7 +112,6 @@ export class JITMemoryManager implements Disposable {
       size: mapped,
       state: "writable",
       platform: backend,
-      dependents: new Set(),
     };
     return pointer;
   }

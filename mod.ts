@@ -34,6 +34,15 @@ export { JITMemoryManager } from "./jit_memory_manager.ts";
 export { CodeBuffer, type CodeBufferOptions } from "./code_buffer.ts";
 export { Instruction } from "./instruction.ts";
 export {
+  type AddOptions,
+  CodePool,
+  type CodePoolOptions,
+  type CodePoolStats,
+  CodeSpan,
+  type PoolCode,
+  type PoolStrategy,
+} from "./code_pool.ts";
+export {
   type JITErrorCode,
   JITMemoryManagerError,
   type JITMemoryManagerErrorOptions,

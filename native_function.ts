@@ -33,8 +33,11 @@ export interface CodeRegion {
    * `CodeBuffer` was reset), even if the memory is executable again.
    */
   readonly state: "writable" | "executable" | "released" | "retired";
-  /** Fast-call bindings into this region, released with its code. */
-  readonly dependents: Set<RegionDependent>;
+  /**
+   * Fast-call bindings into this region, released with its code; created
+   * on the first binding (most regions never have one).
+   */
+  dependents?: Set<RegionDependent>;
 }
 
 /**
@@ -45,8 +48,10 @@ export interface CodeRegion {
  * @param region The region whose code goes away.
  */
 export function releaseDependents(region: CodeRegion): void {
-  for (const dependent of [...region.dependents]) dependent.release();
-  region.dependents.clear();
+  const dependents = region.dependents;
+  if (dependents === undefined || dependents.size === 0) return;
+  for (const dependent of [...dependents]) dependent.release();
+  dependents.clear();
 }
 
 /**
@@ -294,7 +299,7 @@ class Binder implements RegionDependent {
       return;
     }
     this.#binding = binding;
-    this.region.dependents.add(this);
+    (this.region.dependents ??= new Set()).add(this);
     collected.register(wrapper, this, this);
     this.cell.target = target;
     wrapper.fast = true;
@@ -304,7 +309,7 @@ class Binder implements RegionDependent {
     const binding = this.#binding;
     if (binding === undefined) return;
     this.#binding = undefined;
-    this.region.dependents.delete(this);
+    this.region.dependents?.delete(this);
     collected.unregister(this);
     this.cell.target = this.portable;
     const wrapper = this.wrapper.deref();

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { CodeBuffer, JITMemoryManager } from "../mod.ts";
+import { CodeBuffer, CodePool, JITMemoryManager } from "../mod.ts";
 
 /** One operation: what `deno bench` and the comparison time. */
 export interface Operation {
@@ -24,6 +24,8 @@ export interface Operation {
   batch?: number;
   /** Performs the operation `batch` times. */
   run(): void;
+  /** `false` for operations bench/baseline.c has no counterpart of. */
+  c?: false;
 }
 
 const CALLS_PER_RUN = 100;
@@ -103,7 +105,63 @@ export function createOperations(): Operation[] {
   const auto = committed.asFunction(answerDefinition);
   for (let call = 0; call < 1000; call++) auto(); // "auto" binds on the way
 
+  // A 64-byte function: the answer code, padded with trap instructions.
+  const function64 = new Uint8Array(64).fill(
+    Deno.build.arch === "x86_64" ? 0xcc : 0,
+  );
+  if (Deno.build.arch !== "x86_64") {
+    new Uint32Array(function64.buffer).fill(0xd4200000); // brk #0
+  }
+  function64.set(answerCode);
+  const pools = {
+    "dual-map": new CodePool({ strategy: "dual-map" }),
+    mprotect: new CodePool({ strategy: "mprotect" }),
+  };
+  // One live span keeps each pool's block mapped between iterations.
+  for (const pool of Object.values(pools)) pool.add(function64);
+
+  // A 64 KiB region whose pages all hold code, as a pool block's do.
+  const populated = new JITMemoryManager(64 * 1024);
+  populated.write(
+    new Uint8Array(64 * 1024).fill(function64[function64.length - 1]),
+  );
+  populated.makeExecutable();
+  const eightBytes = function64.subarray(0, 8);
+
   let sink = 0;
+  const poolOperations = (["dual-map", "mprotect"] as const).flatMap((
+    strategy,
+  ): Operation[] => [
+    {
+      name: `pool_add_release_${strategy}`,
+      label: `CodePool (${strategy}): add + release a 64-byte function`,
+      iterations: 20_000,
+      c: false,
+      run(): void {
+        pools[strategy].add(function64).release();
+      },
+    },
+    {
+      name: `pool_add_call_release_${strategy}`,
+      label: `CodePool (${strategy}): add + call once + release`,
+      iterations: 10_000,
+      c: false,
+      run(): void {
+        const span = pools[strategy].add(function64);
+        sink += span.asFunction(answerDefinition)();
+        span.release();
+      },
+    },
+  ]);
+  poolOperations.push({
+    name: "switch_populated_page",
+    label: "one protection switch of a page holding code (patch 8 bytes)",
+    iterations: 20_000,
+    c: false,
+    run(): void {
+      populated.patch(32 * 1024, eightBytes);
+    },
+  });
   return [
     {
       name: "allocate_deallocate",
@@ -134,6 +192,7 @@ export function createOperations(): Operation[] {
         memory.deallocate();
       },
     },
+    ...poolOperations,
     {
       name: "cycle_100_mib",
       label: "allocate 100 MiB + makeExecutable + deallocate",

@@ -16,3 +16,16 @@ import type { Architecture } from "./types.ts";
 export function codeAlignment(arch: Architecture): number {
   return arch === "aarch64" ? 4 : 1;
 }
+
+/**
+ * The bytes of the CPU's breakpoint instruction, which fill memory where
+ * no code may run: `int3` on x86-64, `brk #0` on AArch64.
+ *
+ * @param arch The CPU architecture.
+ * @returns One trap instruction.
+ */
+export function trapBytes(arch: Architecture): Uint8Array {
+  return arch === "aarch64"
+    ? new Uint8Array([0x00, 0x00, 0x20, 0xd4])
+    : new Uint8Array([0xcc]);
+}

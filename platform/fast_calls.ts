@@ -23,6 +23,7 @@
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
+import { createExecutableMemfd } from "./memfd.ts";
 import { systemError } from "./native_error.ts";
 import { BASE_SYMBOL, buildTrampolineLibrary } from "./trampoline_library.ts";
 import type { Architecture, OsError } from "./types.ts";
@@ -112,7 +113,6 @@ const FAST_PARAMETER_TYPES = new Set([
   "buffer",
 ]);
 
-const MFD_CLOEXEC = 1;
 const PROT_READ = 1;
 const PROT_WRITE = 2;
 const MAX_LIBRARY_SIZE = 64;
@@ -160,17 +160,11 @@ export function createFastCalls(
     size: number,
   ): Library {
     const built = buildTrampolineLibrary(config.arch, size, config.pageSize());
-    const fd = native.memfd_create(
-      new TextEncoder().encode("jit-memory-trampolines\0"),
-      MFD_CLOEXEC,
+    const fd = createExecutableMemfd(
+      native,
+      "jit-memory-trampolines",
+      config.lastError,
     );
-    if (fd < 0) {
-      throw systemError(
-        "memfd_create",
-        "trampoline library",
-        config.lastError(),
-      );
-    }
     for (let written = 0; written < built.image.length;) {
       const result = Number(native.write(
         fd,

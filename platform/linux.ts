@@ -6,6 +6,7 @@
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
+import { createDualMapping } from "./dual_mapping.ts";
 import { createFastCalls, type FastCallConfig } from "./fast_calls.ts";
 import { openLibrary } from "./open_library.ts";
 import {
@@ -38,6 +39,17 @@ export const libcSymbols = {
       "usize", // size_t count
     ],
     result: "isize", // ssize_t  (-1 on error)
+  },
+  ftruncate: {
+    parameters: [
+      "i32", // int fd
+      "i64", // off_t length
+    ],
+    result: "i32", // int  (-1 on error)
+  },
+  close: {
+    parameters: ["i32"], // int fd
+    result: "i32", // int  (-1 on error)
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -112,9 +124,11 @@ export function createLinuxPlatform(
     errnoLocation: () => libc.__errno_location(),
     flushInstructionCache: arch === "x86_64" ? () => {} : clearCache,
   });
-  if (dlopen === undefined) return posix;
+  const dualMapping = createDualMapping(libc, posix.lastError);
+  if (dlopen === undefined) return { ...posix, dualMapping };
   return {
     ...posix,
+    dualMapping,
     fastCalls: createFastCalls(libc, {
       arch,
       pageSize: posix.pageSize,

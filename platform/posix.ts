@@ -6,7 +6,7 @@
  * @module
  */
 
-import { codeAlignment } from "./architecture.ts";
+import { codeAlignment, trapBytes } from "./architecture.ts";
 import { systemError } from "./native_error.ts";
 import type {
   Architecture,
@@ -150,6 +150,7 @@ export function createPosixPlatform(
     os: config.os,
     arch: config.arch,
     codeAlignment: codeAlignment(config.arch),
+    trapBytes: trapBytes(config.arch),
     writeMode: config.writeMode,
     pageSize(): number {
       if (pageSize === 0) {

@@ -48,6 +48,11 @@ export interface Platform {
    */
   readonly codeAlignment: number;
   /**
+   * One trap instruction (`int3`, `brk #0`): what fills memory where no
+   * code may run, so that a stale pointer traps.
+   */
+  readonly trapBytes: Uint8Array;
+  /**
    * How writes reach executable memory on this platform:
    * - `"protect"`: the region's protection is switched between read-write
    *   and read-execute (mprotect, VirtualProtect);
@@ -90,4 +95,26 @@ export interface Platform {
    * `Deno.UnsafeFnPointer`.
    */
   readonly fastCalls?: FastCalls;
+  /**
+   * Maps memory twice, a read-write view and a read-execute view of the
+   * same pages, where the platform can (Linux, through `memfd_create`);
+   * `undefined` elsewhere.
+   */
+  readonly dualMapping?: DualMapping;
+}
+
+/** The two views of dual-mapped memory. */
+export interface DualViews {
+  /** Where code is written: mapped read-write, never executable. */
+  readonly writable: Deno.PointerObject;
+  /** Where code runs: mapped read-execute, never writable. */
+  readonly executable: Deno.PointerObject;
+}
+
+/** Memory seen through two mappings with different protections. */
+export interface DualMapping {
+  /** Maps `size` bytes (a multiple of the page size) twice. */
+  map(size: number): DualViews;
+  /** Unmaps both views. */
+  unmap(views: DualViews, size: number): void;
 }

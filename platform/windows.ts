@@ -9,7 +9,7 @@
  * @module
  */
 
-import { codeAlignment } from "./architecture.ts";
+import { codeAlignment, trapBytes } from "./architecture.ts";
 import { openLibrary } from "./open_library.ts";
 import { systemError } from "./native_error.ts";
 import type { Architecture, OsError, Platform, Protection } from "./types.ts";
@@ -143,6 +143,7 @@ export function createWindowsPlatform(
     os: "windows",
     arch,
     codeAlignment: codeAlignment(arch),
+    trapBytes: trapBytes(arch),
     writeMode: "protect",
     pageSize(): number {
       if (pageSize === 0) {

@@ -29,6 +29,14 @@ function fakeLibc(process: FakeProcess): LinuxLibc {
       process.record("write", fd, buffer, count);
       return -1n;
     },
+    ftruncate(fd, length): number {
+      process.record("ftruncate", fd, length);
+      return -1;
+    },
+    close(fd): number {
+      process.record("close", fd);
+      return 0;
+    },
   };
 }
 

@@ -237,3 +237,28 @@ export function comparable(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * A function `() => i32` returning any 32-bit `value`, padded with trap
+ * instructions to `size` bytes.
+ *
+ * @param value The constant (0..2^32-1).
+ * @param size The total size in bytes (at least 12).
+ * @returns Its machine code.
+ */
+export function returnValue(value: number, size = 0): Uint8Array {
+  const code = arch === "x86_64"
+    ? new Uint8Array([0xb8, ...le32(value), 0xc3])
+    : words(
+      a64MovzW0(value & 0xffff),
+      (0x72a00000 | ((value >>> 16) << 5)) >>> 0, // movk w0, #hi, lsl #16
+      A64_RET,
+    );
+  if (size <= code.length) return code;
+  const padded = new Uint8Array(size).fill(arch === "x86_64" ? 0xcc : 0);
+  if (arch !== "x86_64") {
+    new Uint32Array(padded.buffer).fill(0xd4200000); // brk #0
+  }
+  padded.set(code);
+  return padded;
+}
