@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { CodePool, type CodeSpan, JITMemoryManager } from "../mod.ts";
+import { createDarwinPlatform } from "../platform/darwin.ts";
 import { createLinuxPlatform } from "../platform/linux.ts";
 import { platform, setPlatformForTesting } from "../platform/mod.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
 import { fixture, runDeno } from "./helpers/deno_child.ts";
 import { errorCodeOf } from "./helpers/error_code.ts";
 import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
+import { fakePosix } from "./helpers/fake_posix.ts";
 import { returnValue } from "./helpers/machine_code.ts";
 import { mappedAmong, readMappings } from "./helpers/proc_maps.ts";
 
@@ -452,4 +454,45 @@ Deno.test('"auto" picks dual mapping where executable mprotect is refused (fake)
       );
     });
   }
+});
+
+Deno.test('"auto" picks "map-jit" on Apple silicon and writes under the per-thread switch (fake)', () => {
+  const process = new FakeProcess();
+  const posix = fakePosix(process, { pageSize: 16384 });
+  const backend = createDarwinPlatform({
+    ...posix.native,
+    __error: posix.errnoLocation,
+    pthread_jit_write_protect_supported_np: (): number => 1,
+    pthread_jit_write_protect_np(enabled): void {
+      process.record("pthread_jit_write_protect_np", enabled);
+    },
+    sys_icache_invalidate(start, length): void {
+      process.record("sys_icache_invalidate", start, length);
+    },
+  }, "aarch64");
+  withPlatform(backend, () => {
+    using pool = new CodePool({ blockSize: 16384 });
+    assert.equal(pool.strategy, "map-jit");
+    pool.add(new Uint8Array(new Uint32Array([0xd65f03c0]).buffer)); // maps the block
+    const mmap = process.take().find((c) => c[0] === "mmap")!;
+    assert.equal(mmap[3], 0x1 | 0x2 | 0x4, "MAP_JIT memory is mapped RWX once");
+    const span = pool.add(
+      new Uint8Array(new Uint32Array([0x52800540, 0xd65f03c0]).buffer),
+    );
+    assert.deepEqual(process.take(), [
+      ["pthread_jit_write_protect_np", 0],
+      ["memcpy", "region1+64", "buffer", 8n],
+      ["pthread_jit_write_protect_np", 1],
+      ["sys_icache_invalidate", "region1+64", 8n],
+    ]);
+    span.release();
+    const calls = process.take();
+    assert.deepEqual(calls.map((c) => c[0]), [
+      "pthread_jit_write_protect_np",
+      "memcpy",
+      "pthread_jit_write_protect_np",
+      "sys_icache_invalidate",
+    ]);
+    assert.ok(!calls.some((c) => c[0] === "mprotect"));
+  });
 });
