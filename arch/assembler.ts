@@ -126,6 +126,51 @@ export abstract class AssemblerBase {
   }
 
   /**
+   * Emits raw bytes, like GNU as's `.byte`: data placed among (usually
+   * after) the code, such as constants the code addresses PC-relatively.
+   *
+   * @param bytes The bytes (integers 0..255).
+   * @returns This assembler.
+   */
+  data(bytes: ArrayLike<number>): this {
+    for (let index = 0; index < bytes.length; index++) {
+      const byte = bytes[index];
+      if (!inRange(byte, 0, 255)) {
+        throw new JITMemoryManagerError(
+          "INVALID_ARGUMENT",
+          `data: byte ${index} is ${byte}, not an integer 0..255`,
+        );
+      }
+    }
+    if (bytes.length > 0) this.#items.push(Uint8Array.from(bytes));
+    return this;
+  }
+
+  /**
+   * Where a bound label ended up, in bytes from the start of the program,
+   * after the layout `bytes()` performs.
+   *
+   * @param label A bound label of this assembler.
+   * @returns Its offset.
+   * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for an unbound or
+   * foreign label, or what {@linkcode AssemblerBase.bytes} throws.
+   */
+  offsetOf(label: Label): number {
+    this.checkLabel("offsetOf", label);
+    const index = this.#labels.get(label);
+    if (index === undefined) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        "offsetOf: the label is not bound",
+      );
+    }
+    const parts = this.#layout();
+    let offset = 0;
+    for (let item = 0; item < index; item++) offset += parts[item].length;
+    return offset;
+  }
+
+  /**
    * The encoded program: every label resolved, short forms wherever they
    * reach.
    *

@@ -626,3 +626,19 @@ Deno.test("x86-64 instructions() splits the program into its instructions", () =
     "c3",
   ]);
 });
+
+Deno.test("data() emits raw bytes and offsetOf() reports where labels landed", () => {
+  const a = new Assembler();
+  const text = a.label();
+  const after = a.label();
+  a.lea(x86.rax, mem(text)).ret().bind(text).data([104, 105]).bind(after);
+  const bytes = a.bytes();
+  assert.equal(a.offsetOf(text), 8); // 7-byte lea + ret
+  assert.equal(a.offsetOf(after), 10);
+  assert.deepEqual([...bytes.subarray(8)], [104, 105]);
+  assert.throws(
+    () => a.offsetOf(a.label()),
+    /offsetOf: the label is not bound/,
+  );
+  assert.throws(() => new Assembler().data([256]), /data: byte 0 is 256/);
+});
