@@ -1,0 +1,188 @@
+/**
+ * The BCPL compiler's driver: source to a checked program, to native code
+ * for either CPU, and running that code.
+ *
+ * @module
+ */
+
+import { CodeBuffer, type Instruction } from "../../mod.ts";
+import type { Program } from "./ast.ts";
+import { generate } from "./codegen.ts";
+import { interpret } from "./interpreter.ts";
+import { layOut } from "./layout.ts";
+import { parse } from "./parser.ts";
+import { BcplRuntimeError, type Output, RuntimeOp } from "./runtime.ts";
+import { A64Target } from "./target_aarch64.ts";
+import { X86Target } from "./target_x86_64.ts";
+
+/** A parsed and checked program. */
+export interface Checked {
+  program: Program;
+  start: number;
+}
+
+/** Native code of a program. */
+export interface Compiled {
+  arch: "x86_64" | "aarch64";
+  /** One per instruction, for `CodeBuffer.commit()`. */
+  instructions: Instruction[];
+  /** The code's bytes. */
+  bytes: Uint8Array;
+  /**
+   * Each function's place in the code: the entry stub first, the string
+   * constants last.
+   */
+  functions: { name: string; offset: number; size: number }[];
+}
+
+/**
+ * Parses and checks BCPL source.
+ *
+ * @param source The program text.
+ * @param file Its name, for messages.
+ * @returns The program and the index of `start`.
+ * @throws {BcplError} For syntax and name errors, with `file:line:col`.
+ */
+export function check(source: string, file = "<source>"): Checked {
+  const program = parse(source, file);
+  return { program, start: layOut(program) };
+}
+
+/**
+ * Generates native code for a checked program.
+ *
+ * @param checked The program.
+ * @param arch The CPU (default: this one).
+ * @returns The code and its function map.
+ */
+export function compile(
+  checked: Checked,
+  arch: "x86_64" | "aarch64" = Deno.build.arch as "x86_64" | "aarch64",
+): Compiled {
+  const target = arch === "x86_64" ? new X86Target() : new A64Target();
+  const labels = generate(checked.program, checked.start, target);
+  const bytes = target.asm.bytes();
+  const starts = [
+    { name: "(entry)", offset: 0 },
+    ...checked.program.functions.map((fn, index) => ({
+      name: fn.name,
+      offset: target.asm.offsetOf(labels.functions[index]),
+    })),
+  ];
+  if (labels.strings !== undefined) {
+    starts.push({
+      name: "(strings)",
+      offset: target.asm.offsetOf(labels.strings),
+    });
+  }
+  const functions = starts.map((entry, index) => ({
+    ...entry,
+    size: (starts[index + 1]?.offset ?? bytes.length) - entry.offset,
+  }));
+  return { arch, instructions: target.asm.instructions(), bytes, functions };
+}
+
+/**
+ * Compiled code committed to executable memory, ready to run any number of
+ * times. Release it with `using` or {@linkcode NativeProgram.close}.
+ */
+export class NativeProgram implements Disposable {
+  readonly #buffer = new CodeBuffer();
+  readonly #entry: (runtime: Uint8Array) => number | bigint;
+  // [0] stack limit, [1] output callback, [2] saved stack pointer, [3] result.
+  readonly #runtime = new BigInt64Array(4);
+  #output: Output | null = null;
+  readonly #callback = new Deno.UnsafeCallback(
+    { parameters: ["i64", "i64"], result: "i64" } as const,
+    (op, value) => {
+      const word = BigInt(value);
+      if (Number(op) === RuntimeOp.Writen) this.#output!.writen(word);
+      else if (Number(op) === RuntimeOp.Wrch) this.#output!.wrch(word);
+      else this.#output!.writes(readString(word));
+      return 0n;
+    },
+  );
+
+  /**
+   * Commits the code.
+   *
+   * @param compiled Code for this CPU.
+   */
+  constructor(compiled: Compiled) {
+    try {
+      this.#buffer.commit(compiled.instructions);
+      this.#entry = this.#buffer.asFunction(
+        { parameters: ["buffer"], result: "i64" },
+        0,
+        { fast: true },
+      );
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    this.#runtime[1] = Deno.UnsafePointer.value(this.#callback.pointer);
+  }
+
+  /**
+   * Calls `start()` through the entry stub.
+   *
+   * @param output Where writes go.
+   * @returns `start()`'s result.
+   * @throws {BcplRuntimeError} When the program stops with a runtime error.
+   */
+  run(output: Output): bigint {
+    this.#output = output;
+    try {
+      const status = Number(this.#entry(new Uint8Array(this.#runtime.buffer)));
+      if (status !== 0) throw BcplRuntimeError.fromStatus(status);
+      return this.#runtime[3];
+    } finally {
+      this.#output = null;
+    }
+  }
+
+  /** Frees the code and the output callback. */
+  close(): void {
+    this.#buffer[Symbol.dispose]();
+    this.#callback.close();
+  }
+
+  /** Same as {@linkcode NativeProgram.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Runs compiled code once: commits it, calls `start()`, frees it.
+ *
+ * @param compiled Code for this CPU.
+ * @param output Where writes go.
+ * @returns `start()`'s result.
+ * @throws {BcplRuntimeError} When the program stops with a runtime error.
+ */
+export function runNative(compiled: Compiled, output: Output): bigint {
+  using program = new NativeProgram(compiled);
+  return program.run(output);
+}
+
+/** A string constant in the code: an 8-byte length, then its bytes. */
+function readString(address: bigint): Uint8Array {
+  const pointer = Deno.UnsafePointer.create(address)!;
+  const length = Number(new Deno.UnsafePointerView(pointer).getBigUint64(0));
+  const bytes = new Uint8Array(length);
+  Deno.UnsafePointerView.copyInto(pointer, bytes, 8);
+  return bytes;
+}
+
+/**
+ * Runs a checked program in the interpreter.
+ *
+ * @param checked The program.
+ * @param output Where writes go.
+ * @returns `start()`'s result.
+ * @throws {BcplRuntimeError} When the program stops with a runtime error.
+ */
+export function runInterpreted(checked: Checked, output: Output): bigint {
+  return interpret(checked.program, checked.start, output);
+}

@@ -1,0 +1,119 @@
+/**
+ * What compiled and interpreted BCPL share at run time: output, runtime
+ * errors, and the limits both enforce.
+ *
+ * @module
+ */
+
+/** Stack budget of a BCPL program, in bytes (native) and words (both). */
+export const STACK_BYTES = 1024 * 1024;
+/** The same budget in 64-bit words. */
+export const STACK_WORDS = STACK_BYTES / 8;
+
+/** What a stack error says about the limit that was reached. */
+export const STACK_DETAIL = "1 MiB of BCPL stack used";
+
+/** Runtime calls from native code: `callback(operation, value)`. */
+export const enum RuntimeOp {
+  Writen = 1,
+  Wrch = 2,
+  /** `value` is the address of a string: an 8-byte length, then bytes. */
+  Writes = 3,
+}
+
+/** Status codes native code returns through its entry stub. */
+export const enum Status {
+  Ok = 0,
+  Division = 1,
+  Remainder = 2,
+  Stack = 3,
+}
+
+const MESSAGES = {
+  division: "division by zero",
+  remainder: "REM by zero",
+  stack: "runaway recursion: out of stack",
+  address: "memory access outside the program's memory",
+} as const;
+
+/** A BCPL error at run time: stops the program, not the process. */
+export class BcplRuntimeError extends Error {
+  /**
+   * @param kind What went wrong.
+   * @param detail More about it.
+   */
+  constructor(readonly kind: keyof typeof MESSAGES, detail?: string) {
+    super(
+      `BCPL runtime error: ${MESSAGES[kind]}${detail ? ` (${detail})` : ""}`,
+    );
+    this.name = "BcplRuntimeError";
+  }
+
+  /**
+   * The error a native status code stands for.
+   *
+   * @param status A non-zero status from the entry stub.
+   * @returns The error.
+   */
+  static fromStatus(status: number): BcplRuntimeError {
+    return new BcplRuntimeError(
+      status === Status.Division
+        ? "division"
+        : status === Status.Remainder
+        ? "remainder"
+        : "stack",
+      status === Status.Stack ? STACK_DETAIL : undefined,
+    );
+  }
+}
+
+/**
+ * Program output: collected in order, flushed to a sink in chunks (and at
+ * the end), so it interleaves correctly with anything else printed before
+ * or after the run.
+ */
+export class Output {
+  #bytes: number[] = [];
+
+  /**
+   * @param sink Where full chunks go (standard output by default); `null`
+   *   keeps everything for {@linkcode Output.text}.
+   */
+  constructor(readonly sink: ((bytes: Uint8Array) => void) | null = null) {}
+
+  /** `writen(n)`: a number in decimal. */
+  writen(value: bigint): void {
+    for (const char of new TextEncoder().encode(String(value))) {
+      this.#bytes.push(char);
+    }
+    this.#maybeFlush();
+  }
+
+  /** `wrch(c)`: one character. */
+  wrch(value: bigint): void {
+    this.#bytes.push(Number(BigInt.asUintN(8, value)));
+    this.#maybeFlush();
+  }
+
+  /** `writes(s)`: a string's bytes. */
+  writes(bytes: Uint8Array): void {
+    for (const byte of bytes) this.#bytes.push(byte);
+    this.#maybeFlush();
+  }
+
+  /** Everything written and not flushed, as text. */
+  text(): string {
+    return new TextDecoder().decode(Uint8Array.from(this.#bytes));
+  }
+
+  /** Sends what is left to the sink. */
+  flush(): void {
+    if (this.sink === null || this.#bytes.length === 0) return;
+    this.sink(Uint8Array.from(this.#bytes));
+    this.#bytes = [];
+  }
+
+  #maybeFlush(): void {
+    if (this.sink !== null && this.#bytes.length >= 16384) this.flush();
+  }
+}

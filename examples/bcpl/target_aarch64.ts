@@ -1,0 +1,296 @@
+/**
+ * The accumulator machine on AArch64: A is x0, B is x1, frame slots are at
+ * [sp + 8*slot], x28 holds the runtime area: [x28] stack limit, [x28+8]
+ * host callback, [x28+16] saved stack pointer, [x28+24] start()'s result.
+ *
+ * @module
+ */
+
+import {
+  type A64Register,
+  Assembler,
+  type Label,
+  mem,
+  post,
+  pre,
+  sp,
+  x0,
+  x1,
+  x10,
+  x16,
+  x2,
+  x27,
+  x28,
+  x29,
+  x3,
+  x30,
+  x4,
+  x5,
+  x9,
+} from "../../arch/aarch64.ts";
+import {
+  type Argument,
+  type Arithmetic,
+  OPPOSITE,
+  type Relation,
+  type Target,
+} from "./codegen.ts";
+import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
+
+const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5];
+const CONDITIONS = {
+  "=": "eq",
+  "~=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+} as const;
+/** Scaled 12-bit offsets reach 4095 words from sp. */
+const MAX_SLOT = 4095;
+
+/** AArch64 code for the BCPL code generator. */
+export class A64Target implements Target<Label> {
+  readonly asm = new Assembler();
+  readonly #errors = {
+    division: this.asm.label(),
+    remainder: this.asm.label(),
+    stack: this.asm.label(),
+  };
+  /**
+   * A constant B (0..4095) not yet loaded into x1: the next operation may
+   * take it as an immediate (`sub x0, x0, #1`).
+   */
+  #immediateB: number | undefined;
+
+  label(): Label {
+    return this.asm.label();
+  }
+
+  bind(label: Label): void {
+    this.asm.bind(label);
+  }
+
+  jump(label: Label): void {
+    this.asm.b(label);
+  }
+
+  entry(start: Label): void {
+    const a = this.asm;
+    const exit = a.label();
+    const unwind = a.label();
+    a.stp(x29, x30, pre(sp, -32))
+      .stp(x27, x28, mem(sp, 16))
+      .mov(x29, sp)
+      .mov(x28, x0)
+      .mov(x9, sp).str(x9, mem(x28, 16))
+      .mov(x10, STACK_BYTES).sub(x9, x9, x10).str(x9, mem(x28, 0))
+      .bl(start)
+      .str(x0, mem(x28, 24))
+      .mov(x0, 0)
+      .bind(exit)
+      .ldp(x27, x28, mem(sp, 16))
+      .ldp(x29, x30, post(sp, 32))
+      .ret();
+    const stub = (label: Label, status: Status): void => {
+      a.bind(label).mov(x0, status).b(unwind);
+    };
+    stub(this.#errors.division, Status.Division);
+    stub(this.#errors.remainder, Status.Remainder);
+    stub(this.#errors.stack, Status.Stack);
+    // Back to the entry's frame, whatever the depth.
+    a.bind(unwind).ldr(x9, mem(x28, 16)).mov(sp, x9).b(exit);
+  }
+
+  prologue(slots: number, params: number): void {
+    const frame = Math.ceil((8 * slots) / 16) * 16;
+    const a = this.asm.stp(x29, x30, pre(sp, -16)).mov(x29, sp);
+    this.#addToSp(-frame, sp);
+    a.ldr(x9, mem(x28, 0)).cmp(sp, x9).bcond("lo", this.#errors.stack);
+    for (let index = 0; index < params; index++) {
+      a.str(ARGUMENT_REGISTERS[index], this.#slot(index));
+    }
+  }
+
+  epilogue(): void {
+    this.asm.mov(sp, x29).ldp(x29, x30, post(sp, 16)).ret();
+  }
+
+  constant(value: bigint): void {
+    this.asm.mov(x0, value);
+  }
+
+  load(slot: number): void {
+    this.asm.ldr(x0, this.#slot(slot));
+  }
+
+  store(slot: number): void {
+    this.asm.str(x0, this.#slot(slot));
+  }
+
+  loadB(slot: number): void {
+    this.#immediateB = undefined;
+    this.asm.ldr(x1, this.#slot(slot));
+  }
+
+  constantB(value: bigint): void {
+    if (value >= 0n && value <= 4095n) {
+      this.#immediateB = Number(value);
+      return;
+    }
+    this.asm.mov(x1, value);
+  }
+
+  /** Loads a pending constant B into x1. */
+  #materializeB(): void {
+    if (this.#immediateB === undefined) return;
+    this.asm.mov(x1, this.#immediateB);
+    this.#immediateB = undefined;
+  }
+
+  moveToB(): void {
+    this.#immediateB = undefined;
+    this.asm.mov(x1, x0);
+  }
+
+  operate(op: Arithmetic): void {
+    const a = this.asm;
+    const immediate = this.#immediateB;
+    if (
+      immediate !== undefined &&
+      (op === "+" || op === "-" || op === "<<" || op === ">>")
+    ) {
+      this.#immediateB = undefined;
+      if (op === "+") a.add(x0, x0, immediate);
+      else if (op === "-") a.sub(x0, x0, immediate);
+      // As with a register, the count is taken mod 64.
+      else a[op === "<<" ? "lsl" : "lsr"](x0, x0, immediate & 63);
+      return;
+    }
+    this.#materializeB();
+    switch (op) {
+      case "+":
+        a.add(x0, x0, x1);
+        return;
+      case "-":
+        a.sub(x0, x0, x1);
+        return;
+      case "*":
+        a.mul(x0, x0, x1);
+        return;
+      case "&":
+        a.and(x0, x0, x1);
+        return;
+      case "|":
+        a.orr(x0, x0, x1);
+        return;
+      case "<<":
+        a.lsl(x0, x0, x1);
+        return;
+      case ">>":
+        a.lsr(x0, x0, x1);
+        return;
+      case "/":
+        // sdiv does not trap: MIN / -1 gives MIN, as on x86-64 here.
+        a.cbz(x1, this.#errors.division).sdiv(x0, x0, x1);
+        return;
+      case "REM":
+        a.cbz(x1, this.#errors.remainder).sdiv(x2, x0, x1).msub(x0, x2, x1, x0);
+        return;
+    }
+  }
+
+  unary(op: "-" | "~"): void {
+    if (op === "-") this.asm.neg(x0, x0);
+    else this.asm.movn(x1, 0).eor(x0, x0, x1);
+  }
+
+  setRelation(op: Relation): void {
+    this.#compare().cset(x0, CONDITIONS[op]).neg(x0, x0);
+  }
+
+  branchRelation(op: Relation, label: Label, whenTrue: boolean): void {
+    this.#compare().bcond(CONDITIONS[whenTrue ? op : OPPOSITE[op]], label);
+  }
+
+  /** `cmp x0, B`, with B as an immediate when it is a pending constant. */
+  #compare(): Assembler {
+    const immediate = this.#immediateB;
+    this.#immediateB = undefined;
+    return this.asm.cmp(x0, immediate ?? x1);
+  }
+
+  branchZero(label: Label, whenZero: boolean): void {
+    if (whenZero) this.asm.cbz(x0, label);
+    else this.asm.cbnz(x0, label);
+  }
+
+  loadIndirect(): void {
+    this.asm.lsl(x0, x0, 3).ldr(x0, mem(x0));
+  }
+
+  storeIndirect(): void {
+    this.#materializeB();
+    this.asm.lsl(x0, x0, 3).str(x1, mem(x0));
+  }
+
+  slotAddress(slot: number): void {
+    this.#addToSp(8 * slot, x0);
+    this.asm.lsr(x0, x0, 3);
+  }
+
+  call(label: Label, args: Argument[]): void {
+    // A is x0, itself an argument register: move it out before the others load.
+    const inA = args.findIndex((arg) => "accumulator" in arg);
+    if (inA > 0) this.asm.mov(ARGUMENT_REGISTERS[inA], x0);
+    args.forEach((arg, index) => {
+      const register = ARGUMENT_REGISTERS[index];
+      if ("slot" in arg) this.asm.ldr(register, this.#slot(arg.slot));
+      else if ("constant" in arg) this.asm.mov(register, arg.constant);
+    });
+    this.asm.bl(label);
+  }
+
+  runtime(op: RuntimeOp): void {
+    this.asm.mov(x1, x0).mov(x0, op).ldr(x16, mem(x28, 8)).blr(x16);
+  }
+
+  address(label: Label): void {
+    this.asm.adr(x0, label);
+  }
+
+  data(label: Label, bytes: Uint8Array): void {
+    this.asm.bind(label).data(bytes);
+  }
+
+  #slot(slot: number): ReturnType<typeof mem> {
+    if (slot > MAX_SLOT) {
+      throw new RangeError(
+        `a function uses more than ${MAX_SLOT + 1} scalar slots`,
+      );
+    }
+    return mem(sp, 8 * slot);
+  }
+
+  /** `target = sp + offset` in 12-bit pieces (offset may be negative). */
+  #addToSp(offset: number, target: A64Register): void {
+    const a = this.asm;
+    const magnitude = Math.abs(offset);
+    const high = magnitude & ~0xfff;
+    const low = magnitude & 0xfff;
+    const apply = (from: A64Register, amount: number): void => {
+      if (offset < 0) a.sub(target, from, amount);
+      else a.add(target, from, amount);
+    };
+    if (high === 0 && low === 0) {
+      if (target !== sp) a.mov(target, sp);
+      return;
+    }
+    let from: A64Register = sp;
+    if (high !== 0) {
+      apply(from, high);
+      from = target;
+    }
+    if (low !== 0) apply(from, low);
+  }
+}

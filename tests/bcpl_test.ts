@@ -1,0 +1,422 @@
+import assert from "node:assert/strict";
+import {
+  check,
+  compile,
+  NativeProgram,
+  runInterpreted,
+  runNative,
+} from "../examples/bcpl/compiler.ts";
+import { BcplError } from "../examples/bcpl/lexer.ts";
+import { listing } from "../examples/bcpl/main.ts";
+import { BcplRuntimeError, Output } from "../examples/bcpl/runtime.ts";
+import { runDeno } from "./helpers/deno_child.ts";
+
+function path(relative: string): string {
+  return new URL(`../${relative}`, import.meta.url).pathname;
+}
+
+/** Programs with their expected output in `tests/bcpl/NAME.out`. */
+const CORPUS = [
+  "tests/bcpl/constructs.b",
+  "tests/bcpl/arithmetic.b",
+  "tests/bcpl/vectors.b",
+  "tests/bcpl/recursion.b",
+  "examples/bcpl/programs/demo.b",
+  "examples/bcpl/programs/fib.b",
+  "examples/bcpl/programs/sieve.b",
+];
+
+interface Run {
+  output: string;
+  result: bigint;
+}
+
+function interpreted(source: string, file = "test.b"): Run {
+  const output = new Output();
+  const result = runInterpreted(check(source, file), output);
+  return { output: output.text(), result };
+}
+
+function native(source: string, file = "test.b"): Run {
+  const output = new Output();
+  const result = runNative(compile(check(source, file)), output);
+  return { output: output.text(), result };
+}
+
+for (const file of CORPUS) {
+  const name = file.slice(file.lastIndexOf("/") + 1, -2);
+  const source = Deno.readTextFileSync(path(file));
+  const expectedOutput = Deno.readTextFileSync(path(`tests/bcpl/${name}.out`));
+  const result = source.match(/^\/\/ result: (\d+)/m);
+  assert.ok(result, `${file} names its result`);
+
+  Deno.test(`${name}.b interpreted prints its expected output and returns ${result[1]}`, () => {
+    const run = interpreted(source, file);
+    assert.equal(run.output, expectedOutput);
+    assert.equal(run.result, BigInt(result[1]));
+  });
+
+  Deno.test(`${name}.b compiled for ${Deno.build.arch} prints the same and returns ${result[1]}`, () => {
+    const run = native(source, file);
+    assert.equal(run.output, expectedOutput);
+    assert.equal(run.result, BigInt(result[1]));
+  });
+}
+
+Deno.test("constructs.b exercises every statement and operator kind", () => {
+  // The corpus is only a proof if it covers the language: walk the tree.
+  const { program } = check(
+    Deno.readTextFileSync(path("tests/bcpl/constructs.b")),
+  );
+  const seen = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.kind === "string") {
+      seen.add(
+        typeof record.op === "string"
+          ? `${record.kind} ${record.op}`
+          : record.kind,
+      );
+      if (record.kind === "if" && record.unless) seen.add("unless");
+      if (record.kind === "while" && record.until) seen.add("until");
+      if (record.kind === "call" && typeof record.name === "string") {
+        seen.add(record.name);
+      }
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(program.functions);
+  const needed = [
+    "assign",
+    "if",
+    "unless",
+    "test",
+    "while",
+    "until",
+    "for",
+    "resultis",
+    "return",
+    "break",
+    "call",
+    "block",
+    "let",
+    "vec",
+    "valof",
+    "conditional",
+    "unary -",
+    "unary ~",
+    "unary !",
+    "binary *",
+    "binary /",
+    "binary REM",
+    "binary +",
+    "binary -",
+    "binary =",
+    "binary ~=",
+    "binary <",
+    "binary <=",
+    "binary >",
+    "binary >=",
+    "binary <<",
+    "binary >>",
+    "binary &",
+    "binary |",
+    "binary !",
+    "writen",
+    "wrch",
+    "newline",
+    "writes",
+    "expression",
+    "routine",
+  ];
+  assert.deepEqual(needed.filter((kind) => !seen.has(kind)), []);
+});
+
+Deno.test("compile() generates code for both CPUs with a function map", () => {
+  const checked = check(
+    Deno.readTextFileSync(path("examples/bcpl/programs/demo.b")),
+  );
+  for (const arch of ["x86_64", "aarch64"] as const) {
+    const code = compile(checked, arch);
+    assert.equal(code.arch, arch);
+    assert.deepEqual(
+      code.functions.map((fn) => fn.name),
+      ["(entry)", "fib", "factorial", "primes", "start", "(strings)"],
+    );
+    let offset = 0;
+    for (const fn of code.functions) {
+      assert.equal(fn.offset, offset, `${fn.name} follows the one before`);
+      assert.ok(fn.size > 0);
+      offset += fn.size;
+    }
+    assert.equal(offset, code.bytes.length);
+    const encoded = code.instructions.reduce(
+      (total, instruction) => total + instruction.size,
+      0,
+    );
+    assert.equal(encoded, code.bytes.length);
+    if (arch === "aarch64") {
+      const codeSize = code.functions.at(-1)!.offset;
+      assert.equal(codeSize % 4, 0, "AArch64 instructions are words");
+    }
+  }
+});
+
+Deno.test("listing() shows each function's name, offset and size over its bytes", () => {
+  const checked = check("LET twice(n) = n + n\nLET start() = twice(21)\n");
+  for (const arch of ["x86_64", "aarch64"] as const) {
+    const code = compile(checked, arch);
+    const text = listing(code);
+    assert.match(
+      text,
+      new RegExp(`^${arch}: ${code.bytes.length} bytes$`, "m"),
+    );
+    for (const fn of code.functions) {
+      const offset = fn.offset.toString(16).padStart(4, "0");
+      const name = fn.name.replace(/[()]/g, "\\$&");
+      assert.match(
+        text,
+        new RegExp(`^${name}: offset ${offset}, ${fn.size} bytes$`, "m"),
+      );
+    }
+    const hex = [...text.matchAll(/^ {2}[0-9a-f]{4} {2}(.*)$/gm)].flatMap((m) =>
+      m[1].split(" ")
+    );
+    assert.deepEqual(hex.map((byte) => parseInt(byte, 16)), [...code.bytes]);
+  }
+});
+
+Deno.test("a NativeProgram runs many times and after a runtime error", () => {
+  const source =
+    "LET f(n) = 100 / n\nLET start() = VALOF $( writen(f(4)); RESULTIS f(0) $)\n";
+  using program = new NativeProgram(compile(check(source)));
+  for (let run = 0; run < 3; run++) {
+    const output = new Output();
+    assert.throws(() => program.run(output), {
+      name: "BcplRuntimeError",
+      kind: "division",
+    });
+    assert.equal(output.text(), "25");
+  }
+  using ok = new NativeProgram(compile(check("LET start() = 7\n")));
+  assert.equal(ok.run(new Output()), 7n);
+});
+
+const RUNTIME_ERRORS: [string, string, BcplRuntimeError["kind"], RegExp][] = [
+  [
+    "division by zero",
+    "LET start() = VALOF $( LET z = 0; RESULTIS 1 / z $)",
+    "division",
+    /division by zero/,
+  ],
+  [
+    "REM by zero",
+    "LET start() = VALOF $( LET z = 0; RESULTIS 1 REM z $)",
+    "remainder",
+    /REM by zero/,
+  ],
+  [
+    "runaway recursion",
+    "LET f(n) = f(n + 1) + 1\nLET start() = f(0)",
+    "stack",
+    /runaway recursion/,
+  ],
+  [
+    "a VEC beyond the stack",
+    "LET start() = VALOF $( LET v = VEC 200000; v!0 := 1; RESULTIS v!0 $)",
+    "stack",
+    /runaway recursion/,
+  ],
+];
+
+for (const [what, source, kind, message] of RUNTIME_ERRORS) {
+  for (
+    const [mode, run] of [["compiled", native], [
+      "interpreted",
+      interpreted,
+    ]] as const
+  ) {
+    Deno.test(`${what} stops the ${mode} program with a BcplRuntimeError`, () => {
+      assert.throws(() => run(source), (error: unknown) => {
+        assert.ok(error instanceof BcplRuntimeError);
+        assert.equal(error.kind, kind);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+}
+
+Deno.test("MIN / -1 wraps and MIN REM -1 is 0, compiled and interpreted", () => {
+  const source =
+    "LET start() = VALOF $( LET min, m = #x8000000000000000, -1\n" +
+    "writen(min / m); wrch(' '); writen(min REM m); RESULTIS 0 $)\n";
+  for (const run of [native, interpreted]) {
+    assert.equal(run(source).output, "-9223372036854775808 0");
+  }
+});
+
+const SYNTAX_ERRORS: [string, RegExp][] = [
+  [
+    "LET start() = 1 +",
+    /^t\.b:1:18: expected an expression, found end of file$/,
+  ],
+  [
+    "LET start() BE WHILE TRUE writen(1)",
+    /^t\.b:1:27: expected DO, found "writen"$/,
+  ],
+  ["LET start() = x", /^t\.b:1:15: x is not declared$/],
+  [
+    "LET f(a) = a\nLET start() = f(1, 2)",
+    /^t\.b:2:15: f\(\) takes 1 argument, given 2$/,
+  ],
+  ["LET f(a) = a", /^t\.b: there is no start\(\) function$/],
+  ["LET start() = 1\nLET start() = 2", /^t\.b:2:5: start is defined twice$/],
+  ["LET start() BE BREAK", /^t\.b:1:16: BREAK outside a loop$/],
+  ["LET start() BE RESULTIS 1", /^t\.b:1:16: RESULTIS outside VALOF$/],
+  ["LET start() BE writes(1)", /^t\.b:1:16: writes\(\) takes a string$/],
+  [
+    'LET start() = "abc"',
+    /^t\.b:1:15: a string can only be an argument of writes\(\)$/,
+  ],
+  ["LET start() = 1 @ 2", /^t\.b:1:17: unexpected character "@"$/],
+  ['LET start() BE writes("abc)', /^t\.b:1:23: unterminated string$/],
+  [
+    "LET f(a, b, c, d, e, f, g) = 1\nLET start() = 0",
+    /^t\.b:1:5: f has more than 6 parameters$/,
+  ],
+  [
+    "LET start() BE $( LET n = 3; LET v = VEC n $)",
+    /^t\.b:1:42: expected a constant/,
+  ],
+  ["LET start() = 1 < 2 < 3", /^t\.b:1:21: relations cannot be chained/],
+  [
+    "LET start() = 99999999999999999999",
+    /^t\.b:1:15: 99999999999999999999 does not fit in a 64-bit word$/,
+  ],
+  [
+    "LET start() BE $( LET x = 1; x := 2",
+    /^t\.b:1:36: expected \$\) to close the block at 1:16, found end of file$/,
+  ],
+  [
+    "LET start() BE 3 := 4",
+    /^t\.b:1:16: only a name, !e or v!i can be assigned to$/,
+  ],
+  ["LET start() = '*q'", /^t\.b:1:15: unknown escape \*q$/],
+  [
+    "LET start() BE FOR i = 1 TO 3 BY 0 DO writen(i)",
+    /^t\.b:1:16: the step of a FOR loop cannot be 0$/,
+  ],
+  ["LET writen(x) = 1\nLET start() = 0", /^t\.b:1:5: writen is defined twice$/],
+  ["LET start(x) = x", /^t\.b:1:5: start\(\) takes no parameters$/],
+  ["LET start() = fib(3)", /^t\.b:1:15: fib is not a function$/],
+  [
+    "LET start() = VALOF $( LET a, b = 1 $)",
+    /^t\.b:1:24: 2 names but 1 values$/,
+  ],
+  [
+    "LET start() BE IF TRUE DO LET x = 1",
+    /^t\.b:1:27: a local LET must be one of a block's commands, found "LET"$/,
+  ],
+  [
+    "MANIFEST { A = 1",
+    /^t\.b:1:17: expected } to close MANIFEST, found end of file$/,
+  ],
+];
+
+for (const [source, message] of SYNTAX_ERRORS) {
+  Deno.test(`check() reports ${JSON.stringify(source)} as file:line:col`, () => {
+    assert.throws(() => check(source, "t.b"), (error: unknown) => {
+      assert.ok(error instanceof BcplError, String(error));
+      assert.match(error.message, message);
+      return true;
+    });
+  });
+}
+
+Deno.test("Output sends long output to its sink in order, in chunks", () => {
+  const chunks: Uint8Array[] = [];
+  const output = new Output((bytes) => chunks.push(bytes));
+  runNative(
+    compile(
+      check(
+        'LET start() BE FOR i = 1 TO 6000 DO $( writen(i REM 10); writes("ab") $)',
+      ),
+    ),
+    output,
+  );
+  output.flush();
+  assert.ok(chunks.length >= 2, `${chunks.length} chunks`);
+  const text = new TextDecoder().decode(
+    Uint8Array.from(chunks.flatMap((chunk) => [...chunk])),
+  );
+  assert.equal(
+    text,
+    Array.from({ length: 6000 }, (_, i) => `${(i + 1) % 10}ab`).join(""),
+  );
+});
+
+// The command line, in child processes: exit codes, messages, no signals.
+
+async function bcpl(
+  ...args: string[]
+): Promise<Awaited<ReturnType<typeof runDeno>>> {
+  return await runDeno([
+    "run",
+    "--allow-ffi",
+    path("examples/bcpl/main.ts"),
+    ...args,
+  ]);
+}
+
+Deno.test("main.ts runs demo.b with --allow-ffi alone", async () => {
+  const result = await bcpl(path("examples/bcpl/programs/demo.b"));
+  assert.equal(result.stderr, "");
+  assert.equal(
+    result.stdout,
+    Deno.readTextFileSync(path("tests/bcpl/demo.out")),
+  );
+  assert.equal(result.code, 0);
+});
+
+Deno.test("main.ts --interpret exits with start()'s result", async () => {
+  const result = await bcpl(path("tests/bcpl/vectors.b"), "--interpret");
+  assert.equal(
+    result.stdout,
+    Deno.readTextFileSync(path("tests/bcpl/vectors.out")),
+  );
+  assert.equal(result.code, 3);
+});
+
+Deno.test("main.ts stops a division by zero with exit code 2, output kept", async () => {
+  const result = await bcpl(path("tests/bcpl/errors/divide.b"));
+  assert.equal(result.signal, null);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, "before\n");
+  assert.equal(result.stderr, "BCPL runtime error: division by zero\n");
+});
+
+Deno.test("main.ts stops REM by zero and runaway recursion with exit code 2", async () => {
+  for (
+    const [file, message] of [["remainder.b", "REM by zero"], [
+      "runaway.b",
+      "runaway recursion",
+    ]]
+  ) {
+    const result = await bcpl(path(`tests/bcpl/errors/${file}`));
+    assert.equal(result.signal, null);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`^BCPL runtime error: ${message}`));
+  }
+});
+
+Deno.test("main.ts reports a syntax error as file:line:col with exit code 1", async () => {
+  const file = path("tests/bcpl/errors/syntax.b");
+  const result = await bcpl(file);
+  assert.equal(result.signal, null);
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, "");
+  assert.equal(result.stderr, `${file}:4:17: expected DO, found "i"\n`);
+});
