@@ -60,3 +60,34 @@ Deno.test("examples/patching.ts patches a live function", async () => {
     /after reset\(\): The code this function was made for was reset/,
   );
 });
+
+Deno.test("examples/bcpl/demo.ts runs demo.b and times three ways (--quick)", async () => {
+  const result = await runDeno([
+    "run",
+    "--allow-ffi",
+    example("bcpl/demo.ts"),
+    "--quick",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const demoOutput = Deno.readTextFileSync(
+    new URL("./bcpl/demo.out", import.meta.url),
+  );
+  assert.ok(result.stdout.includes(demoOutput), result.stdout);
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `^BCPL on ${Deno.build.arch}: demo.b compiled to \\d+ bytes \\(fib, factorial, primes, start\\)`,
+    ),
+  );
+  assert.match(result.stdout, /^start\(\) returned 0$/m);
+  const number = "\\d+\\.\\d+";
+  for (const work of ["fib\\(20\\) = 6765", "primes below 10000 = 1229"]) {
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^${work} +${number} ms +${number} ms +${number} ms +${number}x +${number}x$`,
+        "m",
+      ),
+    );
+  }
+});
