@@ -180,7 +180,18 @@ export function toBytes(bytes: unknown): Uint8Array {
     );
   }
   const source = bytes as ArrayLike<unknown>;
-  const copy = new Uint8Array(source.length);
+  let copy: Uint8Array;
+  try {
+    copy = new Uint8Array(source.length);
+  } catch (cause) {
+    // An array-like may claim any length; JavaScript cannot hold them all.
+    throw new JITMemoryManagerError(
+      "INVALID_ARGUMENT",
+      `Expected bytes, got an array-like of ${source.length} elements: ` +
+        `too many to copy`,
+      { cause },
+    );
+  }
   for (let index = 0; index < source.length; index++) {
     const value = source[index];
     if (

@@ -16,6 +16,8 @@
 import { Instruction } from "../instruction.ts";
 import {
   AssemblerBase,
+  describeOperand,
+  guardOperands,
   inRange,
   invalidOperand,
   type Label,
@@ -242,7 +244,7 @@ function checkBase(m: string, base: unknown): A64Register {
   ) {
     throw invalidOperand(
       m,
-      `the base must be an x register or sp, not ${base}`,
+      `the base must be an x register or sp, not ${describeOperand(base)}`,
     );
   }
   return base;
@@ -276,11 +278,16 @@ export function mem(
     if (offsetOrIndex.bits !== 64 || offsetOrIndex.kind === "sp") {
       throw invalidOperand(
         "mem",
-        `the index must be an x register, not ${offsetOrIndex}`,
+        `the index must be an x register, not ${
+          describeOperand(offsetOrIndex)
+        }`,
       );
     }
     if (shift !== undefined && !inRange(shift, 0, 3)) {
-      throw invalidOperand("mem", `index shift ${shift} is not 0..3`);
+      throw invalidOperand(
+        "mem",
+        `index shift ${describeOperand(shift)} is not 0..3`,
+      );
     }
     return new A64Memory("register", base, 0, offsetOrIndex, shift ?? 0);
   }
@@ -289,7 +296,10 @@ export function mem(
   }
   const offset = offsetOrIndex ?? 0;
   if (!Number.isInteger(offset)) {
-    throw invalidOperand("mem", `offset ${offset} is not an integer`);
+    throw invalidOperand(
+      "mem",
+      `offset ${describeOperand(offset)} is not an integer`,
+    );
   }
   return new A64Memory("offset", base, offset, undefined, 0);
 }
@@ -311,7 +321,10 @@ export function mem(
 export function pre(base: A64Register, offset: number): A64Memory {
   checkBase("pre", base);
   if (!Number.isInteger(offset)) {
-    throw invalidOperand("pre", `offset ${offset} is not an integer`);
+    throw invalidOperand(
+      "pre",
+      `offset ${describeOperand(offset)} is not an integer`,
+    );
   }
   return new A64Memory("pre", base, offset, undefined, 0);
 }
@@ -333,7 +346,10 @@ export function pre(base: A64Register, offset: number): A64Memory {
 export function post(base: A64Register, offset: number): A64Memory {
   checkBase("post", base);
   if (!Number.isInteger(offset)) {
-    throw invalidOperand("post", `offset ${offset} is not an integer`);
+    throw invalidOperand(
+      "post",
+      `offset ${describeOperand(offset)} is not an integer`,
+    );
   }
   return new A64Memory("post", base, offset, undefined, 0);
 }
@@ -1799,3 +1815,5 @@ function moveImmediate(value: bigint, bits: 32 | 64, d: number): number[] {
   }
   return words;
 }
+
+guardOperands(Assembler.prototype);

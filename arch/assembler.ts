@@ -133,12 +133,25 @@ export abstract class AssemblerBase {
    * @returns This assembler.
    */
   data(bytes: ArrayLike<number>): this {
+    if (
+      typeof bytes !== "object" || bytes === null ||
+      !Number.isSafeInteger((bytes as { length?: unknown }).length)
+    ) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `data: expected bytes (a Uint8Array or an array of numbers 0..255), got ${
+          describeOperand(bytes)
+        }`,
+      );
+    }
     for (let index = 0; index < bytes.length; index++) {
       const byte = bytes[index];
       if (!inRange(byte, 0, 255)) {
         throw new JITMemoryManagerError(
           "INVALID_ARGUMENT",
-          `data: byte ${index} is ${byte}, not an integer 0..255`,
+          `data: byte ${index} is ${
+            describeOperand(byte)
+          }, not an integer 0..255`,
         );
       }
     }
@@ -278,6 +291,8 @@ export abstract class AssemblerBase {
   }
 }
 
+guardOperands(AssemblerBase.prototype);
+
 /**
  * Whether `value` is an integer in `[min, max]`.
  *
@@ -305,4 +320,62 @@ export function invalidOperand(
     "INVALID_ARGUMENT",
     `${mnemonic}: ${reason}`,
   );
+}
+
+/**
+ * An operand as an error message shows it, whatever its type (a template
+ * literal would itself throw for a symbol).
+ *
+ * @param value Any value.
+ * @returns A short description.
+ */
+export function describeOperand(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return String(value);
+  // Registers name themselves; other objects (even prototype-less ones,
+  // like Deno's pointers) by their class.
+  const { toString } = value as { toString?: unknown };
+  if (
+    typeof toString === "function" && toString !== Object.prototype.toString
+  ) {
+    return String(value);
+  }
+  return String(value.constructor?.name ?? "object");
+}
+
+/**
+ * Makes every method of an assembler class throw only
+ * `JITMemoryManagerError`s. Operands come from running programs; one of a
+ * shape no check anticipated (a symbol, `null` where a register belongs)
+ * must still end as a clear `INVALID_ARGUMENT`, never a raw `TypeError`.
+ *
+ * @param prototype The class's prototype; its methods are replaced.
+ */
+export function guardOperands(prototype: object): void {
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+    const method = descriptor.value;
+    if (name === "constructor" || typeof method !== "function") continue;
+    // Fixed shorthands (jo, seto, ...) only forward to guarded methods.
+    if (!descriptor.configurable) continue;
+    const guarded = {
+      [name](this: unknown, ...operands: unknown[]): unknown {
+        try {
+          return method.apply(this, operands);
+        } catch (error) {
+          if (error instanceof JITMemoryManagerError) throw error;
+          throw new JITMemoryManagerError(
+            "INVALID_ARGUMENT",
+            `${name}: operands it cannot take (${
+              operands.map(describeOperand).join(", ")
+            })`,
+            { cause: error },
+          );
+        }
+      },
+    }[name];
+    Object.defineProperty(guarded, "length", { value: method.length });
+    Object.defineProperty(prototype, name, { ...descriptor, value: guarded });
+  }
 }

@@ -15,9 +15,11 @@
 
 import {
   AssemblerBase,
+  describeOperand,
+  guardOperands,
   inRange,
   invalidOperand,
-  type Label,
+  Label,
   type LabelUse,
 } from "./assembler.ts";
 
@@ -249,6 +251,9 @@ export function mem(
   displacement?: number,
 ): X86Memory {
   if (!(base instanceof X86Register)) {
+    if (!(base instanceof Label)) {
+      throw invalidOperand("mem", "expected a 64-bit base register or a label");
+    }
     if (indexOrDisplacement !== undefined) {
       throw invalidOperand("mem", "[rip + label] takes no other operand");
     }
@@ -277,7 +282,7 @@ export function mem(
     if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
       throw invalidOperand(
         "mem",
-        `the scale must be 1, 2, 4 or 8, not ${scale}`,
+        `the scale must be 1, 2, 4 or 8, not ${describeOperand(scale)}`,
       );
     }
     disp = displacement ?? 0;
@@ -290,7 +295,7 @@ export function mem(
   if (!inRange(disp, -(2 ** 31), 2 ** 31 - 1)) {
     throw invalidOperand(
       "mem",
-      `displacement ${disp} is not a signed 32-bit integer`,
+      `displacement ${describeOperand(disp)} is not a signed 32-bit integer`,
     );
   }
   return new X86Memory(base, index, scale ?? 1, disp, undefined, undefined);
@@ -1601,3 +1606,5 @@ function bigintImmediate(
   }
   return result;
 }
+
+guardOperands(Assembler.prototype);
