@@ -23,11 +23,16 @@ export function openLibrary<const S extends Deno.ForeignLibraryInterface>(
   try {
     return Deno.dlopen(path, symbols);
   } catch (cause) {
-    if (cause instanceof Deno.errors.NotCapable || !hasFullFfiPermission()) {
+    const state = ffiPermission();
+    if (cause instanceof Deno.errors.NotCapable || state !== "granted") {
+      // --deny-ffi wins over any --allow-ffi: say which flag to drop.
+      const advice = state === "denied"
+        ? `FFI is denied: remove --deny-ffi and run Deno with --allow-ffi`
+        : `run Deno with --allow-ffi`;
       throw new JITMemoryManagerError(
         "FFI_PERMISSION",
         `jit-memory needs FFI access to load ${path}, the operating system's ` +
-          `memory functions: run Deno with --allow-ffi ` +
+          `memory functions: ${advice} ` +
           `(e.g. "deno run --allow-ffi main.ts"). A path-scoped ` +
           `--allow-ffi=<path> does not cover system libraries.`,
         { cause },
@@ -41,11 +46,11 @@ export function openLibrary<const S extends Deno.ForeignLibraryInterface>(
   }
 }
 
-function hasFullFfiPermission(): boolean {
+function ffiPermission(): Deno.PermissionState | "unknown" {
   try {
-    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+    return Deno.permissions.querySync({ name: "ffi" }).state;
   } catch {
-    return false;
+    return "unknown";
   }
 }
 
