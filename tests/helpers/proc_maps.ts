@@ -10,7 +10,26 @@ const libc = Deno.dlopen("libc.so.6", {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },
+  // int fcntl(int fd, int cmd, ...)
+  fcntl: { parameters: ["i32", "i32"], result: "i32" },
 });
+
+const F_GETFD = 1;
+
+/**
+ * Counts this process's open file descriptors, probing each number with
+ * `fcntl(F_GETFD)`: Deno reserves `/proc/self/fd` for `--allow-all`.
+ *
+ * @param limit Numbers below this are probed.
+ * @returns How many are open.
+ */
+export function openDescriptorCount(limit = 4096): number {
+  let open = 0;
+  for (let fd = 0; fd < limit; fd++) {
+    if (libc.symbols.fcntl(fd, F_GETFD) !== -1) open++;
+  }
+  return open;
+}
 
 /** One line of the map. */
 export interface Mapping {
@@ -28,28 +47,37 @@ export interface Mapping {
  * @returns Every mapping of this process.
  */
 export function readMappings(): Mapping[] {
-  const path = new TextEncoder().encode("/proc/self/maps\0");
-  const fd = libc.symbols.open(path, 0);
+  const fd = libc.symbols.open(MAPS_PATH, 0);
   if (fd < 0) throw new Error("cannot open /proc/self/maps");
-  const chunks: Uint8Array[] = [];
+  let length = 0;
   try {
     while (true) {
-      const chunk = new Uint8Array(65536);
-      const count = Number(libc.symbols.read(fd, chunk, BigInt(chunk.length)));
+      if (length === buffer.length) {
+        const larger = new Uint8Array(buffer.length * 2);
+        larger.set(buffer);
+        buffer = larger;
+      }
+      const free = buffer.subarray(length);
+      const count = Number(libc.symbols.read(fd, free, BigInt(free.length)));
       if (count < 0) throw new Error("cannot read /proc/self/maps");
       if (count === 0) break;
-      chunks.push(chunk.subarray(0, count));
+      length += count;
     }
   } finally {
     libc.symbols.close(fd);
   }
-  const text = new TextDecoder().decode(concat(chunks));
+  const text = decoder.decode(buffer.subarray(0, length));
   return text.split("\n").filter((line) => line.length > 0).map((line) => {
     const [range, permissions, , , , ...rest] = line.split(/ +/);
     const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
     return { start, end, permissions, path: rest.join(" ") };
   });
 }
+
+const MAPS_PATH = new TextEncoder().encode("/proc/self/maps\0");
+const decoder = new TextDecoder();
+// Reused between reads: the map is read after every step of the fuzz test.
+let buffer = new Uint8Array(65536);
 
 /**
  * The permissions of every mapping that overlaps a region.
@@ -109,17 +137,6 @@ export function writableAndExecutable(
       return mapping.start < start + BigInt(size) && mapping.end > start;
     })
   );
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /**
