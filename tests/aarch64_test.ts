@@ -24,7 +24,7 @@ import {
   gnuAvailable,
 } from "./helpers/gnu_as.ts";
 
-const ignore = !gnuAvailable("aarch64");
+const ignore = !(await gnuAvailable("aarch64"));
 const regs = a64 as unknown as Record<string, A64Register>;
 const X = Array.from({ length: 31 }, (_, n) => regs[`x${n}`]);
 const W = Array.from({ length: 31 }, (_, n) => regs[`w${n}`]);
@@ -44,8 +44,8 @@ function gnuTest(name: string, cases: () => Case[]): void {
   Deno.test({
     name: `AArch64 ${name} matches GNU as`,
     ignore,
-    fn(): void {
-      assertMatchesGnu("aarch64", cases());
+    async fn(): Promise<void> {
+      await assertMatchesGnu("aarch64", cases());
     },
   });
 }
@@ -523,11 +523,14 @@ gnuTest("br, blr, ret, cset, csel, nop, brk", () => [
 ]);
 
 /** A program with labels, assembled as a whole by both assemblers. */
-function program(source: string[], build: (a: Assembler) => void): void {
+async function program(
+  source: string[],
+  build: (a: Assembler) => void,
+): Promise<void> {
   const a = new Assembler();
   build(a);
   const ours = a.bytes();
-  const theirs = assemble("aarch64", source.join("\n"));
+  const theirs = await assemble("aarch64", source.join("\n"));
   assert.equal(ours.length, theirs.length);
   // A plain loop, not every() or deepEqual: some programs are 128 MiB, and
   // a callback per byte takes minutes under emulation.
@@ -544,8 +547,8 @@ Deno.test({
   name:
     "AArch64 branches to labels, both directions, every condition, like GNU as",
   ignore,
-  fn(): void {
-    program(
+  async fn(): Promise<void> {
+    await program(
       [
         "1: b 2f",
         "bl 2f",
@@ -578,27 +581,30 @@ Deno.test({
 Deno.test({
   name: "AArch64 branches at the edge of ±1 MiB and ±128 MiB, like GNU as",
   ignore,
-  fn(): void {
+  async fn(): Promise<void> {
     const MiB = 1 << 20;
     // b.cond, cbz and adr reach 1 MiB - 4 forward and 1 MiB back.
-    program(["b.eq 1f", "cbz x0, 1f", `.space ${MiB - 12}`, "1: ret"], (a) => {
-      const far = a.label();
-      a.bcond("eq", far).cbz(a64.x0, far).space(MiB - 12).bind(far).ret();
-    });
-    program(["1: nop", `.space ${MiB - 4}`, "b.ne 1b"], (a) => {
+    await program(
+      ["b.eq 1f", "cbz x0, 1f", `.space ${MiB - 12}`, "1: ret"],
+      (a) => {
+        const far = a.label();
+        a.bcond("eq", far).cbz(a64.x0, far).space(MiB - 12).bind(far).ret();
+      },
+    );
+    await program(["1: nop", `.space ${MiB - 4}`, "b.ne 1b"], (a) => {
       const back = a.label();
       a.bind(back).nop().space(MiB - 4).bcond("ne", back);
     });
-    program(["adr x1, 1f", `.space ${MiB - 5}`, "1: .byte 0"], (a) => {
+    await program(["adr x1, 1f", `.space ${MiB - 5}`, "1: .byte 0"], (a) => {
       const data = a.label();
       a.adr(a64.x1, data).space(MiB - 5).bind(data).space(1);
     });
     // b and bl reach 128 MiB - 4 forward and 128 MiB back.
-    program(["b 1f", `.space ${128 * MiB - 8}`, "1: ret"], (a) => {
+    await program(["b 1f", `.space ${128 * MiB - 8}`, "1: ret"], (a) => {
       const far = a.label();
       a.b(far).space(128 * MiB - 8).bind(far).ret();
     });
-    program(["1: nop", `.space ${128 * MiB - 4}`, "bl 1b"], (a) => {
+    await program(["1: nop", `.space ${128 * MiB - 4}`, "bl 1b"], (a) => {
       const back = a.label();
       a.bind(back).nop().space(128 * MiB - 4).bl(back);
     });

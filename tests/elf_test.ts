@@ -8,11 +8,11 @@ import {
   type TrampolineLibraryImage,
 } from "../platform/trampoline_library.ts";
 import type { Architecture } from "../platform/types.ts";
+import { runCommand } from "./helpers/spawn.ts";
 
-function available(tool: string): boolean {
+async function available(tool: string): Promise<boolean> {
   try {
-    return new Deno.Command(tool, { args: ["--version"], stdout: "null" })
-      .outputSync().success;
+    return (await runCommand(tool, ["--version"])).success;
   } catch {
     return false;
   }
@@ -23,22 +23,22 @@ const OBJDUMP: Record<Architecture, string> = {
   aarch64: "aarch64-linux-gnu-objdump",
 };
 
-function run(tool: string, args: string[]): string {
-  const output = new Deno.Command(tool, { args, stderr: "piped" }).outputSync();
+async function run(tool: string, args: string[]): Promise<string> {
+  const output = await runCommand(tool, args);
   const stderr = new TextDecoder().decode(output.stderr);
   assert.ok(output.success, `${tool} ${args.join(" ")} failed: ${stderr}`);
   assert.equal(stderr, "", `${tool} warned: ${stderr}`);
   return new TextDecoder().decode(output.stdout);
 }
 
-function withImage(
+async function withImage(
   library: TrampolineLibraryImage,
-  action: (path: string) => void,
-): void {
+  action: (path: string) => void | Promise<void>,
+): Promise<void> {
   const path = Deno.makeTempFileSync({ suffix: ".so" });
   try {
     Deno.writeFileSync(path, library.image);
-    action(path);
+    await action(path);
   } finally {
     Deno.removeSync(path);
   }
@@ -52,10 +52,10 @@ for (const arch of ["x86_64", "aarch64"] as const) {
 
     Deno.test({
       name: `readelf: a valid ET_DYN for ${arch} with ${pageSize}-byte pages`,
-      ignore: !available("readelf"),
-      fn(): void {
-        withImage(library, (path) => {
-          const header = run("readelf", ["-h", "-W", path]);
+      ignore: !await available("readelf"),
+      async fn(): Promise<void> {
+        await withImage(library, async (path) => {
+          const header = await run("readelf", ["-h", "-W", path]);
           assert.match(header, /Type:\s+DYN \(Shared object file\)/);
           assert.match(
             header,
@@ -63,7 +63,7 @@ for (const arch of ["x86_64", "aarch64"] as const) {
               ? /Machine:\s+Advanced Micro Devices X86-64/
               : /Machine:\s+AArch64/,
           );
-          const segments = run("readelf", ["-l", "-W", path]);
+          const segments = await run("readelf", ["-l", "-W", path]);
           const align = `0x${pageSize.toString(16)}`;
           const loads = [...segments.matchAll(/^\s+LOAD\s.*$/gm)].map((m) =>
             m[0]
@@ -74,7 +74,7 @@ for (const arch of ["x86_64", "aarch64"] as const) {
           assert.match(loads[2], new RegExp(`R   ${align}$`));
           assert.match(segments, /^\s+DYNAMIC\s/m);
           assert.match(segments, /^\s+GNU_STACK\s.*RW\s+0x10$/m);
-          const dynamic = run("readelf", ["-d", "-W", path]);
+          const dynamic = await run("readelf", ["-d", "-W", path]);
           for (const tag of ["HASH", "STRTAB", "SYMTAB", "STRSZ", "SYMENT"]) {
             assert.match(dynamic, new RegExp(`\\(${tag}\\)`));
           }
@@ -89,10 +89,10 @@ for (const arch of ["x86_64", "aarch64"] as const) {
     Deno.test({
       name:
         `readelf: the expected dynamic symbols for ${arch} with ${pageSize}-byte pages`,
-      ignore: !available("readelf"),
-      fn(): void {
-        withImage(library, (path) => {
-          const symbols = run("readelf", ["--dyn-syms", "-W", path]);
+      ignore: !await available("readelf"),
+      async fn(): Promise<void> {
+        await withImage(library, async (path) => {
+          const symbols = await run("readelf", ["--dyn-syms", "-W", path]);
           const names = [...symbols.matchAll(
             /^\s*\d+: ([0-9a-f]+)\s+(\d+) FUNC\s+GLOBAL DEFAULT\s+\d+ (\S+)$/gm,
           )].map((m) => m[3]);
@@ -102,7 +102,12 @@ for (const arch of ["x86_64", "aarch64"] as const) {
             ...library.names,
           ]);
           // The loader's view (from DT_HASH, not the section headers).
-          const viaHash = run("readelf", ["--dyn-syms", "-D", "-W", path]);
+          const viaHash = await run("readelf", [
+            "--dyn-syms",
+            "-D",
+            "-W",
+            path,
+          ]);
           for (const name of library.names) {
             assert.match(viaHash, new RegExp(` ${name}$`, "m"));
           }
@@ -114,10 +119,10 @@ for (const arch of ["x86_64", "aarch64"] as const) {
       name: `${
         OBJDUMP[arch]
       }: trampolines jump through their slots (${arch}, ${pageSize}-byte pages)`,
-      ignore: !available(OBJDUMP[arch]),
-      fn(): void {
-        withImage(library, (path) => {
-          const code = run(OBJDUMP[arch], [
+      ignore: !await available(OBJDUMP[arch]),
+      async fn(): Promise<void> {
+        await withImage(library, async (path) => {
+          const code = await run(OBJDUMP[arch], [
             "-d",
             "--no-show-raw-insn",
             ...(arch === "x86_64" ? ["-M", "intel"] : []),
@@ -169,10 +174,10 @@ Deno.test("elfHash() is the System V ABI hash", () => {
   assert.equal(elfHash("abcdefghijklmnopqrstuvwxyz"), 0x08d1e00a);
 });
 
-Deno.test("the dynamic loader finds all 200 symbols of a host library and its base", () => {
+Deno.test("the dynamic loader finds all 200 symbols of a host library and its base", async () => {
   const arch = Deno.build.arch as Architecture;
   const library = buildTrampolineLibrary(arch, 200, 65536);
-  withImage(library, (path) => {
+  await withImage(library, (path) => {
     const symbols: Record<string, Deno.ForeignFunction> = {
       jit_base: { parameters: [], result: "pointer" },
     };

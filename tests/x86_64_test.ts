@@ -22,7 +22,7 @@ import {
   gnuAvailable,
 } from "./helpers/gnu_as.ts";
 
-const ignore = !gnuAvailable("x86_64");
+const ignore = !(await gnuAvailable("x86_64"));
 
 const NAMES64 = [
   "rax",
@@ -222,8 +222,8 @@ function gnuTest(name: string, cases: () => Case[]): void {
   Deno.test({
     name: `x86-64 ${name} matches GNU as`,
     ignore,
-    fn(): void {
-      assertMatchesGnu("x86_64", cases());
+    async fn(): Promise<void> {
+      await assertMatchesGnu("x86_64", cases());
     },
   });
 }
@@ -417,17 +417,22 @@ gnuTest("setcc and cmovcc (all conditions)", () => [
 ]);
 
 /** A program with labels, assembled as a whole by both assemblers. */
-function program(source: string[], build: (a: Assembler) => void): void {
+async function program(
+  source: string[],
+  build: (a: Assembler) => void,
+): Promise<void> {
   const a = new Assembler();
   build(a);
-  assert.deepEqual([...a.bytes()], [...assemble("x86_64", source.join("\n"))]);
+  assert.deepEqual([...a.bytes()], [
+    ...(await assemble("x86_64", source.join("\n"))),
+  ]);
 }
 
 Deno.test({
   name:
     "x86-64 branches: backward and forward, rel8 where it reaches and rel32 beyond, like GNU as",
   ignore,
-  fn(): void {
+  async fn(): Promise<void> {
     for (
       const gap of [
         0,
@@ -447,7 +452,7 @@ Deno.test({
       ]
     ) {
       for (const c of ["e", "ne", "l", "g"] as const) {
-        program(
+        await program(
           [
             `j${c} 1f`,
             `jmp 1f`,
@@ -481,9 +486,9 @@ Deno.test({
   name:
     "x86-64 relaxation: growing one branch pushes another out of rel8 range, as in GNU as",
   ignore,
-  fn(): void {
+  async fn(): Promise<void> {
     // The first jump reaches over the second only while the second is short.
-    program(
+    await program(
       [
         "jmp 2f",
         "jmp 3f",
@@ -500,7 +505,7 @@ Deno.test({
         a.bind(two).ret().nop().nop().bind(three).ret();
       },
     );
-    program(
+    await program(
       [
         "jmp 2f",
         "jmp 3f",
@@ -525,8 +530,8 @@ Deno.test({
 Deno.test({
   name: "x86-64 [rip + label] addresses a label like GNU as",
   ignore,
-  fn(): void {
-    program(
+  async fn(): Promise<void> {
+    await program(
       [
         "lea rax, [rip+1f]",
         "mov ecx, DWORD PTR [rip+1f]",

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { runCommand } from "./spawn.ts";
+
 /** How a child ended and what it printed. */
 export interface ChildResult {
   code: number;
@@ -27,12 +29,7 @@ export async function runDeno(args: string[]): Promise<ChildResult> {
   const prefix = (Deno.env.get("JIT_MEMORY_EMULATOR") ?? "").split(" ")
     .filter((part) => part.length > 0);
   const [command, ...rest] = [...prefix, Deno.execPath(), ...args];
-  const output = await new Deno.Command(command, {
-    args: rest,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
+  const output = await runCommand(command, rest, { env: { NO_COLOR: "1" } });
   return {
     code: output.code,
     signal: output.signal,

@@ -8,6 +8,7 @@
  */
 
 import assert from "node:assert/strict";
+import { runCommand } from "./spawn.ts";
 
 /** One instruction: GNU source and the bytes we produced for it. */
 export interface Case {
@@ -32,12 +33,14 @@ const TOOLS = {
  * @param arch The target.
  * @returns Whether `as` and `objcopy` for it run.
  */
-export function gnuAvailable(arch: keyof typeof TOOLS): boolean {
+export async function gnuAvailable(
+  arch: keyof typeof TOOLS,
+): Promise<boolean> {
   try {
-    return [TOOLS[arch].as[0], TOOLS[arch].objcopy].every((tool) =>
-      new Deno.Command(tool, { args: ["--version"], stdout: "null" })
-        .outputSync().success
-    );
+    for (const tool of [TOOLS[arch].as[0], TOOLS[arch].objcopy]) {
+      if (!(await runCommand(tool, ["--version"])).success) return false;
+    }
+    return true;
   } catch {
     return false;
   }
@@ -50,13 +53,16 @@ export function gnuAvailable(arch: keyof typeof TOOLS): boolean {
  * @param source GNU assembler source.
  * @returns The bytes GNU as produced.
  */
-export function assemble(arch: keyof typeof TOOLS, source: string): Uint8Array {
+export async function assemble(
+  arch: keyof typeof TOOLS,
+  source: string,
+): Promise<Uint8Array> {
   const dir = Deno.makeTempDirSync({ prefix: "jit-memory-as-" });
   try {
     Deno.writeTextFileSync(`${dir}/in.s`, `${source}\n`);
     const [as, ...flags] = TOOLS[arch].as;
-    run(as, [...flags, "-o", `${dir}/out.o`, `${dir}/in.s`]);
-    run(TOOLS[arch].objcopy, [
+    await run(as, [...flags, "-o", `${dir}/out.o`, `${dir}/in.s`]);
+    await run(TOOLS[arch].objcopy, [
       "-O",
       "binary",
       "--only-section=.text",
@@ -69,9 +75,8 @@ export function assemble(arch: keyof typeof TOOLS, source: string): Uint8Array {
   }
 }
 
-function run(command: string, args: string[]): void {
-  const output = new Deno.Command(command, { args, stderr: "piped" })
-    .outputSync();
+async function run(command: string, args: string[]): Promise<void> {
+  const output = await runCommand(command, args);
   if (!output.success) {
     throw new Error(
       `${command} failed:\n${new TextDecoder().decode(output.stderr)}`,
@@ -88,17 +93,17 @@ const hex = (bytes: Uint8Array): string =>
  * @param arch The target.
  * @param cases Instructions with our bytes.
  */
-export function assertMatchesGnu(
+export async function assertMatchesGnu(
   arch: keyof typeof TOOLS,
   cases: Case[],
-): void {
+): Promise<void> {
   assert.ok(cases.length > 0, "no cases generated");
-  const expected = assemble(arch, cases.map((c) => c.source).join("\n"));
+  const expected = await assemble(arch, cases.map((c) => c.source).join("\n"));
   let offset = 0;
   for (const testCase of cases) {
     const theirs = expected.subarray(offset, offset + testCase.bytes.length);
     if (hex(theirs) !== hex(testCase.bytes)) {
-      const alone = assemble(arch, testCase.source);
+      const alone = await assemble(arch, testCase.source);
       assert.fail(
         `${testCase.source}\n  ours:   ${hex(testCase.bytes)}\n  GNU as: ${
           hex(alone)

@@ -1,0 +1,123 @@
+/**
+ * Runs a child process to completion, restarting it if it stalls.
+ *
+ * Under qemu-user a child of a multi-threaded guest can deadlock between
+ * fork and exec, on the emulator's own locks: it then sleeps forever with
+ * the parent waiting, and the whole suite hangs. Such a child never uses
+ * CPU time, so a child whose CPU time has not moved for a while is killed
+ * and started again. A working child, however slow, keeps using CPU.
+ *
+ * @module
+ */
+
+const libc = Deno.dlopen("libc.so.6", {
+  // int open(const char *path, int flags)
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  // ssize_t read(int fd, void *buffer, size_t count)
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  // int close(int fd)
+  close: { parameters: ["i32"], result: "i32" },
+});
+
+/** How a child ended and what it printed. */
+export interface CommandResult {
+  success: boolean;
+  code: number;
+  signal: Deno.Signal | null;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+}
+
+/** Options of {@linkcode runCommand}. */
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** Seconds without CPU progress after which the child counts as stuck. */
+  stallSeconds?: number;
+  /** Starts in all, the first included. */
+  attempts?: number;
+}
+
+const POLL_MS = 2_000;
+
+/**
+ * Runs `command` with `args`, piping its output.
+ *
+ * @param command The program.
+ * @param args Its arguments.
+ * @param options Environment, stall limit and attempts.
+ * @returns Its exit status and output.
+ */
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<CommandResult> {
+  const { env, stallSeconds = 30, attempts = 3 } = options;
+  for (let attempt = 1;; attempt++) {
+    const child = new Deno.Command(command, {
+      args,
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const output = child.output();
+    let lastTicks = -1;
+    let stillSince = Date.now();
+    let stalled = false;
+    const watch = setInterval(() => {
+      const ticks = cpuTicks(child.pid);
+      if (ticks === undefined) return; // already gone
+      if (ticks !== lastTicks) {
+        lastTicks = ticks;
+        stillSince = Date.now();
+      } else if (Date.now() - stillSince > stallSeconds * 1000) {
+        stalled = true;
+        // SIGKILL: a deadlocked emulator may never act on a catchable one.
+        child.kill("SIGKILL");
+      }
+    }, POLL_MS);
+    let result: Deno.CommandOutput;
+    try {
+      result = await output;
+    } finally {
+      clearInterval(watch);
+    }
+    if (!stalled) {
+      return {
+        success: result.success,
+        code: result.code,
+        signal: result.signal,
+        stdout: result.stdout,
+        stderr: result.stderr,
+      };
+    }
+    const what = `${command} ${args.join(" ")}`.slice(0, 200);
+    if (attempt >= attempts) {
+      throw new Error(
+        `${what}: no CPU progress for ${stallSeconds} s, ${attempts} times`,
+      );
+    }
+    console.error(`restarting a stalled child (${what})`);
+  }
+}
+
+/** The CPU time (user + system, in ticks) of process `pid` so far. */
+function cpuTicks(pid: number): number | undefined {
+  const path = new TextEncoder().encode(`/proc/${pid}/stat\0`);
+  const fd = libc.symbols.open(path, 0);
+  if (fd < 0) return undefined;
+  const buffer = new Uint8Array(1024);
+  let length: number;
+  try {
+    length = Number(libc.symbols.read(fd, buffer, BigInt(buffer.length)));
+  } finally {
+    libc.symbols.close(fd);
+  }
+  if (length <= 0) return undefined;
+  const text = new TextDecoder().decode(buffer.subarray(0, length));
+  // Fields after the command name, which is in parentheses and may hold
+  // spaces: state is field 3, utime 14 and stime 15.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
