@@ -78,6 +78,7 @@ export interface FastCallNative {
     length: bigint,
     protection: number,
   ): number;
+  close(fd: number): number;
 }
 
 /** What the binder needs from its platform. */
@@ -165,17 +166,6 @@ export function createFastCalls(
       "jit-memory-trampolines",
       config.lastError,
     );
-    for (let written = 0; written < built.image.length;) {
-      const result = Number(native.write(
-        fd,
-        built.image.subarray(written),
-        BigInt(built.image.length - written),
-      ));
-      if (result <= 0) {
-        throw systemError("write", "trampoline library", config.lastError());
-      }
-      written += result;
-    }
     const signature = {
       parameters: definition.parameters,
       result: definition.result,
@@ -184,21 +174,35 @@ export function createFastCalls(
       [BASE_SYMBOL]: { parameters: [], result: "pointer" },
     };
     for (const name of built.names) symbols[name] = signature;
-    // The memfd stays open for the library's lifetime (libraries are never
-    // closed): glibc recognises an already loaded library by its path, and
-    // a closed descriptor's number, hence its /proc/self/fd path, would be
-    // handed out again for the next library.
+    // The descriptor is closed as soon as the library is mapped: a
+    // worker's libraries go away with the worker, and a descriptor kept
+    // for them would be lost with it, one per library, until EMFILE.
     let library: Deno.DynamicLibrary<Record<string, Deno.ForeignFunction>>;
     try {
-      library = config.open(`/proc/self/fd/${fd}`, symbols);
-    } catch (cause) {
-      throw new JITMemoryManagerError(
-        "UNSUPPORTED",
-        `Cannot load a trampoline library: ${
-          cause instanceof Error ? cause.message : String(cause)
-        }`,
-        { cause },
-      );
+      for (let written = 0; written < built.image.length;) {
+        const result = Number(native.write(
+          fd,
+          built.image.subarray(written),
+          BigInt(built.image.length - written),
+        ));
+        if (result <= 0) {
+          throw systemError("write", "trampoline library", config.lastError());
+        }
+        written += result;
+      }
+      try {
+        library = config.open(uniqueDescriptorPath(fd), symbols);
+      } catch (cause) {
+        throw new JITMemoryManagerError(
+          "UNSUPPORTED",
+          `Cannot load a trampoline library: ${
+            cause instanceof Error ? cause.message : String(cause)
+          }`,
+          { cause },
+        );
+      }
+    } finally {
+      native.close(fd);
     }
     const fns = library.symbols as Record<
       string,
@@ -274,4 +278,26 @@ export function createFastCalls(
       return { ...counts };
     },
   };
+}
+
+/**
+ * A path that opens descriptor `fd` and that no other library of this
+ * process has been opened with. glibc takes an already loaded library for
+ * any later `dlopen` of the same path string, and a closed descriptor's
+ * number (so its `/proc/self/fd/N` path) is soon handed out again. A random
+ * 48-bit tag is spelled in path segments the kernel resolves to nothing,
+ * `./` for a one and an empty segment for a zero.
+ *
+ * @param fd The open descriptor.
+ * @returns A path like `/proc/self/././/./…/fd/7`.
+ */
+export function uniqueDescriptorPath(fd: number): string {
+  const tag = crypto.getRandomValues(new Uint8Array(6));
+  let segments = "";
+  for (const byte of tag) {
+    for (let bit = 7; bit >= 0; bit--) {
+      segments += (byte >> bit) & 1 ? "./" : "/";
+    }
+  }
+  return `/proc/self/${segments}fd/${fd}`;
 }
