@@ -143,7 +143,11 @@ function withPool<T>(use: (pool: CodePool) => T): () => T {
   };
 }
 
-function corpus(): BadCase[] {
+/**
+ * Every case, or only the memory API's: the assemblers are plain
+ * TypeScript, the same on every CPU, and have no memory to leak.
+ */
+function corpus(withAssemblers: boolean): BadCase[] {
   const cases: BadCase[] = [];
   const add = (
     what: string,
@@ -440,7 +444,7 @@ function corpus(): BadCase[] {
     withBuffer((b) => b.commit([new Instruction(0)])),
   );
 
-  addAssemblerCases(add);
+  if (withAssemblers) addAssemblerCases(add);
   return cases;
 }
 
@@ -547,17 +551,34 @@ function runCorpus(cases: BadCase[]): string[] {
   return problems;
 }
 
+/**
+ * Under qemu-user a case costs about a hundred times more inside
+ * `deno test` (one 600-case pass took close to two minutes), so the
+ * emulated run leaves out the assemblers' cases, pure TypeScript that the
+ * native run covers for both CPUs, and takes every third of the others.
+ */
+const EMULATED = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
+
+function casesForThisRun(withAssemblers: boolean): BadCase[] {
+  const cases = corpus(withAssemblers && !EMULATED);
+  return EMULATED ? cases.filter((_, index) => index % 3 === 0) : cases;
+}
+
 Deno.test("bad input: every public function throws a JITMemoryManagerError with a documented code", () => {
-  const cases = corpus();
+  const cases = casesForThisRun(true);
   const problems = runCorpus(cases);
-  console.log(`bad input: ${cases.length} cases, ${problems.length} problems`);
+  console.log(
+    `bad input: ${cases.length} cases, ${problems.length} problems` +
+      (EMULATED ? " (every third memory-API case under emulation)" : ""),
+  );
   assert.deepEqual(problems, []);
-  assert.ok(cases.length > 1000, `only ${cases.length} cases`);
+  assert.ok(cases.length > (EMULATED ? 150 : 3000), `${cases.length} cases`);
 });
 
 Deno.test("bad input: the corpus leaves no mapping and no descriptor behind", () => {
-  const cases = corpus();
-  runCorpus(cases); // warm-up: lazy libraries and trampolines load once
+  const cases = casesForThisRun(false);
+  // Warm-up: lazy libraries and trampolines load once, on the first use.
+  runCorpus(cases.filter((_, index) => index % 8 === 0));
   const fdsBefore = openDescriptorCount();
   const real = platform();
   const mapped: bigint[] = [];
@@ -582,7 +603,7 @@ Deno.test("bad input: the corpus leaves no mapping and no descriptor behind", ()
   console.log(
     `bad input: ${mapped.length} regions mapped on the way, ${unmapped} unmapped`,
   );
-  assert.ok(mapped.length > 100);
+  assert.ok(mapped.length > 50, `only ${mapped.length} regions mapped`);
   assert.equal(unmapped, mapped.length);
   assert.deepEqual(mappedAmong(mapped), []);
   assert.equal(openDescriptorCount(), fdsBefore, "descriptors");

@@ -5,7 +5,7 @@
 // returns, what read() gives back, and which protection each region has in
 // /proc/self/maps (never rwx).
 //
-// FUZZ_RUNS sets the number of sequences (default 2,000; 200 under the
+// FUZZ_RUNS sets the number of sequences (default 2,000; 100 under the
 // emulated AArch64 run), FUZZ_SEED replays a seed.
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -740,7 +740,7 @@ const allCommands = [
 // ---------------------------------------------------------------- runs
 
 const emulated = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
-const runs = Number(Deno.env.get("FUZZ_RUNS") ?? (emulated ? 200 : 2000));
+const runs = Number(Deno.env.get("FUZZ_RUNS") ?? (emulated ? 100 : 2000));
 const seed = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
 
 function newWorld(): { model: Model; real: Real } {
