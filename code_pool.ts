@@ -27,6 +27,7 @@ import {
   checkAllocationSize,
   checkInteger,
   checkRange,
+  offsetPointer,
   roundUp,
   show,
 } from "./validate.ts";
@@ -376,8 +377,8 @@ export class CodePool implements Disposable {
     patch: (span: Span, offset: number, bytes: Uint8Array): void => {
       this.#backend.write(span.block.views, [{
         offset: span.granule * this.#granularity + offset,
-        writable: at(span.writable, offset),
-        executable: at(span.pointer, offset),
+        writable: offsetPointer(span.writable, offset),
+        executable: offsetPointer(span.pointer, offset),
         bytes,
       }]);
     },
@@ -687,10 +688,6 @@ export class CodeSpan {
       );
     }
   }
-}
-
-function at(pointer: Deno.PointerObject, offset: number): Deno.PointerObject {
-  return offset === 0 ? pointer : Deno.UnsafePointer.offset(pointer, offset)!;
 }
 
 function checkGranularity(value: unknown, page: number): number {

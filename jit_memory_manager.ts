@@ -21,6 +21,7 @@ import {
   checkFunctionOffset,
   checkInteger,
   checkRange,
+  offsetPointer,
   roundUp,
   show,
   toBytes,
@@ -520,11 +521,4 @@ export class JITMemoryManager implements Disposable {
     }
     return region;
   }
-}
-
-function offsetPointer(
-  pointer: Deno.PointerObject,
-  offset: number,
-): Deno.PointerObject {
-  return offset === 0 ? pointer : Deno.UnsafePointer.offset(pointer, offset)!;
 }

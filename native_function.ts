@@ -8,7 +8,7 @@
 
 import { JITMemoryManagerError } from "./errors.ts";
 import type { FastCallBinding, FastCalls } from "./platform/types.ts";
-import { show } from "./validate.ts";
+import { offsetPointer, show } from "./validate.ts";
 
 /** Something tied to a region that must be let go when the code goes. */
 export interface RegionDependent {
@@ -194,9 +194,7 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
 ): NativeFunction<D> {
   validateDefinition(definition);
   const mode = fastMode(options);
-  const pointer = offset === 0
-    ? region.pointer
-    : Deno.UnsafePointer.offset(region.pointer, offset)!;
+  const pointer = offsetPointer(region.pointer, offset);
   let foreign: Deno.UnsafeFnPointer<D>;
   try {
     foreign = new Deno.UnsafeFnPointer(

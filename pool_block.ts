@@ -7,6 +7,7 @@
  */
 
 import type { DualViews } from "./platform/types.ts";
+import { offsetPointer } from "./validate.ts";
 
 /** A mapped block, divided into granules of `granularity` bytes. */
 export class PoolBlock {
@@ -86,9 +87,7 @@ export class PoolBlock {
   }
 
   #offset(base: Deno.PointerObject, granule: number): Deno.PointerObject {
-    return granule === 0
-      ? base
-      : Deno.UnsafePointer.offset(base, granule * this.granularity)!;
+    return offsetPointer(base, granule * this.granularity);
   }
 
   /** Granules not in use. */

@@ -7,6 +7,7 @@
 
 import { JITMemoryManagerError } from "./errors.ts";
 import type { DualViews, Platform } from "./platform/types.ts";
+import { offsetPointer } from "./validate.ts";
 
 /**
  * How a `CodePool` writes code:
@@ -125,10 +126,6 @@ export function poolBackend(
   );
 }
 
-function at(pointer: Deno.PointerObject, offset: number): Deno.PointerObject {
-  return offset === 0 ? pointer : Deno.UnsafePointer.offset(pointer, offset)!;
-}
-
 /** Writes through the writable view and flushes the executable one. */
 function writeThrough(
   platform: Platform,
@@ -166,7 +163,7 @@ function protectBackend(platform: Platform): PoolBackend {
       const end = Math.max(...writes.map((w) => w.offset + w.bytes.length));
       const start = Math.floor(first / page) * page;
       const length = Math.ceil(end / page) * page - start;
-      const pages = at(views.executable, start);
+      const pages = offsetPointer(views.executable, start);
       platform.protect(pages, length, "read-write");
       try {
         writeThrough(platform, writes);

@@ -220,6 +220,7 @@ function isDetached(buffer: ArrayBufferLike): boolean {
  */
 export function show(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol") return String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || value == null) return String(value);
   if (typeof value === "function") return "a function";
@@ -227,4 +228,19 @@ export function show(value: unknown): string {
   return typeof value === "object"
     ? `a ${value.constructor?.name ?? "object"}`
     : typeof value;
+}
+
+/**
+ * `pointer` moved on by `offset` bytes; the same object for 0, so a region's
+ * start and its first function share one pointer.
+ *
+ * @param pointer A region's start.
+ * @param offset Bytes into it.
+ * @returns The address `offset` bytes on.
+ */
+export function offsetPointer(
+  pointer: Deno.PointerObject,
+  offset: number,
+): Deno.PointerObject {
+  return offset === 0 ? pointer : Deno.UnsafePointer.offset(pointer, offset)!;
 }

@@ -13,6 +13,7 @@
 
 import { JITMemoryManagerError } from "../errors.ts";
 import { Instruction } from "../instruction.ts";
+import { show } from "../validate.ts";
 
 /**
  * A position in the code, created by `label()` and placed by `bind()`.
@@ -330,18 +331,12 @@ export function invalidOperand(
  * @returns A short description.
  */
 export function describeOperand(value: unknown): string {
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || typeof value !== "object") return String(value);
-  // Registers name themselves; other objects (even prototype-less ones,
-  // like Deno's pointers) by their class.
-  const { toString } = value as { toString?: unknown };
-  if (
-    typeof toString === "function" && toString !== Object.prototype.toString
-  ) {
-    return String(value);
-  }
-  return String(value.constructor?.name ?? "object");
+  // Registers name themselves; everything else as other errors show it.
+  const { toString } = (value ?? {}) as { toString?: unknown };
+  return typeof value === "object" && typeof toString === "function" &&
+      toString !== Object.prototype.toString
+    ? String(value)
+    : show(value);
 }
 
 /**

@@ -13,9 +13,10 @@ import {
 } from "../mod.ts";
 import * as x86 from "../arch/x86_64.ts";
 import * as a64 from "../arch/aarch64.ts";
+import { detachedBytes } from "./helpers/buffers.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
 import { mappedAmong, openDescriptorCount } from "./helpers/proc_maps.ts";
-import { platform, setPlatformForTesting } from "../platform/mod.ts";
+import { countMappings } from "./helpers/counting_platform.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const DEFINITION = { parameters: [], result: "i32" } as const;
@@ -24,12 +25,6 @@ interface BadCase {
   what: string;
   action: () => unknown;
   codes: readonly JITErrorCode[];
-}
-
-function detached(): Uint8Array {
-  const view = new Uint8Array(8);
-  structuredClone(view.buffer, { transfer: [view.buffer] });
-  return view;
 }
 
 /** Values of the wrong type for anything. */
@@ -80,7 +75,7 @@ const badBytes: [string, () => unknown][] = [
   ["[NaN]", () => [NaN]],
   ['["1"]', () => ["1"]],
   ["[null]", () => [null]],
-  ["a detached Uint8Array", detached],
+  ["a detached Uint8Array", detachedBytes],
   ["an array-like of length -1", () => ({ length: -1 })],
   ["an array-like of length 2 ** 40", () => ({ length: 2 ** 40 })],
   ["an array-like of length 2 ** 53", () => ({ length: 2 ** 53 })],
@@ -580,26 +575,8 @@ Deno.test("bad input: the corpus leaves no mapping and no descriptor behind", ()
   // Warm-up: lazy libraries and trampolines load once, on the first use.
   runCorpus(cases.filter((_, index) => index % 8 === 0));
   const fdsBefore = openDescriptorCount();
-  const real = platform();
   const mapped: bigint[] = [];
-  let unmapped = 0;
-  setPlatformForTesting({
-    ...real,
-    mapReadWrite(size): Deno.PointerObject {
-      const pointer = real.mapReadWrite(size);
-      mapped.push(Deno.UnsafePointer.value(pointer));
-      return pointer;
-    },
-    unmap(address, size): void {
-      real.unmap(address, size);
-      unmapped++;
-    },
-  });
-  try {
-    runCorpus(cases);
-  } finally {
-    setPlatformForTesting(real);
-  }
+  const { unmapped } = countMappings(() => runCorpus(cases), mapped);
   console.log(
     `bad input: ${mapped.length} regions mapped on the way, ${unmapped} unmapped`,
   );

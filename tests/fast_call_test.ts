@@ -12,6 +12,7 @@ import {
 import {
   mappedAmong,
   mappingsAround,
+  openDescriptorCount,
   permissionsOf,
   readMappings,
 } from "./helpers/proc_maps.ts";
@@ -26,10 +27,6 @@ function executable(code: Uint8Array): JITMemoryManager {
   return memory;
 }
 
-const libc = Deno.dlopen("libc.so.6", {
-  fcntl: { parameters: ["i32", "i32"], result: "i32" },
-});
-
 /** Whether this run is under an emulator (test:aarch64 sets the variable). */
 const emulated = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
 
@@ -38,15 +35,6 @@ function trampolineMappings(): number {
   return readMappings().filter((mapping) =>
     mapping.path.includes("jit-memory-trampolines")
   ).length;
-}
-
-/** Open file descriptors, probed with fcntl(F_GETFD). */
-function openDescriptors(): number {
-  let count = 0;
-  for (let fd = 0; fd < 4096; fd++) {
-    if (libc.symbols.fcntl(fd, 1) !== -1) count++;
-  }
-  return count;
 }
 
 for (const testCase of signatureCases()) {
@@ -184,9 +172,9 @@ Deno.test("10,000 functions bound and released leak no descriptors or mappings; 
   cycles(); // opens the signature's first library
   const libraries = fastCalls.stats().libraries;
   const libraryMappings = trampolineMappings();
-  const descriptors = openDescriptors();
+  const descriptors = openDescriptorCount();
   const { before, after } = mappingsAround(cycles, emulated ? 1 : 10);
-  assert.equal(openDescriptors(), descriptors);
+  assert.equal(openDescriptorCount(), descriptors);
   assert.equal(fastCalls.stats().libraries, libraries, "slots were reused");
   assert.equal(fastCalls.stats().bound, 0);
   assert.equal(trampolineMappings(), libraryMappings);

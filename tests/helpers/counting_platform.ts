@@ -17,9 +17,13 @@ export interface MappingCounts {
  * Runs `action` with the real backend wrapped in a counter.
  *
  * @param action The code under test.
+ * @param addresses If given, receives the address of every region mapped.
  * @returns How many regions were mapped and unmapped.
  */
-export function countMappings(action: () => void): MappingCounts {
+export function countMappings(
+  action: () => void,
+  addresses?: bigint[],
+): MappingCounts {
   const real = platform();
   const counts: MappingCounts = { mapped: 0, unmapped: 0 };
   setPlatformForTesting({
@@ -27,6 +31,7 @@ export function countMappings(action: () => void): MappingCounts {
     mapReadWrite(size): Deno.PointerObject {
       const pointer = real.mapReadWrite(size);
       counts.mapped++;
+      addresses?.push(Deno.UnsafePointer.value(pointer));
       return pointer;
     },
     unmap(address, size): void {

@@ -47,8 +47,24 @@ export interface Mapping {
  * @returns Every mapping of this process.
  */
 export function readMappings(): Mapping[] {
-  const fd = libc.symbols.open(MAPS_PATH, 0);
-  if (fd < 0) throw new Error("cannot open /proc/self/maps");
+  const text = readProcFile("/proc/self/maps");
+  return text.split("\n").filter((line) => line.length > 0).map((line) => {
+    const [range, permissions, , , , ...rest] = line.split(/ +/);
+    const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
+    return { start, end, permissions, path: rest.join(" ") };
+  });
+}
+
+/**
+ * Reads a file of /proc whole, through libc (see the module's note).
+ *
+ * @param path Like `"/proc/self/maps"` or `"/proc/123/stat"`.
+ * @returns Its text.
+ * @throws {Error} When it cannot be opened or read.
+ */
+export function readProcFile(path: string): string {
+  const fd = libc.symbols.open(encoder.encode(`${path}\0`), 0);
+  if (fd < 0) throw new Error(`cannot open ${path}`);
   let length = 0;
   try {
     while (true) {
@@ -59,22 +75,17 @@ export function readMappings(): Mapping[] {
       }
       const free = buffer.subarray(length);
       const count = Number(libc.symbols.read(fd, free, BigInt(free.length)));
-      if (count < 0) throw new Error("cannot read /proc/self/maps");
+      if (count < 0) throw new Error(`cannot read ${path}`);
       if (count === 0) break;
       length += count;
     }
   } finally {
     libc.symbols.close(fd);
   }
-  const text = decoder.decode(buffer.subarray(0, length));
-  return text.split("\n").filter((line) => line.length > 0).map((line) => {
-    const [range, permissions, , , , ...rest] = line.split(/ +/);
-    const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
-    return { start, end, permissions, path: rest.join(" ") };
-  });
+  return decoder.decode(buffer.subarray(0, length));
 }
 
-const MAPS_PATH = new TextEncoder().encode("/proc/self/maps\0");
+const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 // Reused between reads: the map is read after every step of the fuzz test.
 let buffer = new Uint8Array(65536);
@@ -90,9 +101,29 @@ export function permissionsOf(
   pointer: Deno.PointerValue,
   size: number,
 ): string[] {
-  const start = Deno.UnsafePointer.value(pointer);
+  return permissionsIn(
+    readMappings(),
+    Deno.UnsafePointer.value(pointer),
+    size,
+  );
+}
+
+/**
+ * The permissions of the mappings among `mappings` that overlap a region,
+ * for callers that check many regions against one read of the map.
+ *
+ * @param mappings A read of the map.
+ * @param start The region's start.
+ * @param size The region's size.
+ * @returns Their permission strings; empty if unmapped.
+ */
+export function permissionsIn(
+  mappings: Mapping[],
+  start: bigint,
+  size: number,
+): string[] {
   const end = start + BigInt(size);
-  return readMappings()
+  return mappings
     .filter((mapping) => mapping.start < end && mapping.end > start)
     .map((mapping) => mapping.permissions);
 }

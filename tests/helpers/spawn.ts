@@ -10,14 +10,7 @@
  * @module
  */
 
-const libc = Deno.dlopen("libc.so.6", {
-  // int open(const char *path, int flags)
-  open: { parameters: ["buffer", "i32"], result: "i32" },
-  // ssize_t read(int fd, void *buffer, size_t count)
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  // int close(int fd)
-  close: { parameters: ["i32"], result: "i32" },
-});
+import { readProcFile } from "./proc_maps.ts";
 
 /** How a child ended and what it printed. */
 export interface CommandResult {
@@ -104,18 +97,12 @@ export async function runCommand(
 
 /** The CPU time (user + system, in ticks) of process `pid` so far. */
 function cpuTicks(pid: number): number | undefined {
-  const path = new TextEncoder().encode(`/proc/${pid}/stat\0`);
-  const fd = libc.symbols.open(path, 0);
-  if (fd < 0) return undefined;
-  const buffer = new Uint8Array(1024);
-  let length: number;
+  let text: string;
   try {
-    length = Number(libc.symbols.read(fd, buffer, BigInt(buffer.length)));
-  } finally {
-    libc.symbols.close(fd);
+    text = readProcFile(`/proc/${pid}/stat`);
+  } catch {
+    return undefined; // already gone
   }
-  if (length <= 0) return undefined;
-  const text = new TextDecoder().decode(buffer.subarray(0, length));
   // Fields after the command name, which is in parentheses and may hold
   // spaces: state is field 3, utime 14 and stime 15.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
