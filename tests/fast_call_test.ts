@@ -158,7 +158,7 @@ Deno.test("released slots point to the trap; the slot table is read-only", () =>
   assert.deepEqual(permissionsOf(binding.slotPointer, 8), ["r--p"]);
 });
 
-Deno.test("10,000 functions bound and released leak no descriptors or mappings; slots are reused", () => {
+Deno.test("10,000 functions bound and released leak no descriptors or mappings; slots are reused", async () => {
   const fastCalls = platform().fastCalls!;
   const handedOut = new Set<bigint>();
   const cycles = (): void => {
@@ -173,7 +173,7 @@ Deno.test("10,000 functions bound and released leak no descriptors or mappings; 
   const libraries = fastCalls.stats().libraries;
   const libraryMappings = trampolineMappings();
   const descriptors = openDescriptorCount();
-  const { before, after } = mappingsAround(cycles, emulated ? 1 : 10);
+  const { before, after } = await mappingsAround(cycles, emulated ? 1 : 10);
   assert.equal(openDescriptorCount(), descriptors);
   assert.equal(fastCalls.stats().libraries, libraries, "slots were reused");
   assert.equal(fastCalls.stats().bound, 0);

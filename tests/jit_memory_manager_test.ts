@@ -172,7 +172,7 @@ Deno.test("allocate(0) throws INVALID_SIZE: Cannot allocate zero bytes", () => {
   assert.equal(memory.isAllocated(), false);
 });
 
-Deno.test("sizes that are not positive safe integers throw INVALID_SIZE and map nothing", () => {
+Deno.test("sizes that are not positive safe integers throw INVALID_SIZE and map nothing", async () => {
   const bad: unknown[] = [
     -1,
     -4096,
@@ -203,7 +203,7 @@ Deno.test("sizes that are not positive safe integers throw INVALID_SIZE and map 
     );
   };
   assert.deepEqual(countMappings(attempts), { mapped: 0, unmapped: 0 });
-  const { before, after } = mappingsAround(attempts, 10);
+  const { before, after } = await mappingsAround(attempts, 10);
   assert.equal(after, before);
 });
 

@@ -48,7 +48,7 @@ Deno.test("ten regions at once each run their own code", () => {
   for (const memory of regions) memory.deallocate();
 });
 
-Deno.test("2,000 allocate/execute/free cycles leave the number of mappings unchanged", () => {
+Deno.test("2,000 allocate/execute/free cycles leave the number of mappings unchanged", async () => {
   const handedOut = new Set<bigint>();
   const cycles = (): void => {
     for (let cycle = 0; cycle < 2000; cycle++) {
@@ -60,7 +60,7 @@ Deno.test("2,000 allocate/execute/free cycles leave the number of mappings uncha
     }
   };
   assert.deepEqual(countMappings(cycles), { mapped: 2000, unmapped: 2000 });
-  const { before, after } = mappingsAround(cycles, 10);
+  const { before, after } = await mappingsAround(cycles, 10);
   assert.equal(after, before);
   assert.deepEqual(mappedAmong(handedOut), []);
 });
