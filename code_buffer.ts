@@ -7,14 +7,16 @@
 
 import { JITMemoryManagerError } from "./errors.ts";
 import { codeBytes, type Instruction } from "./instruction.ts";
-import { JITMemoryManager } from "./jit_memory_manager.ts";
+import { JITMemoryManager, managerInternals } from "./jit_memory_manager.ts";
 import { platform } from "./platform/mod.ts";
 import {
   type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
+  inUseError,
   type NativeFunction,
   releaseDependents,
+  releaseWhenIdle,
 } from "./native_function.ts";
 import {
   checkAllocationSize,
@@ -36,9 +38,17 @@ export interface CodeBufferOptions {
   capacity?: number;
 }
 
-/** The code of one commit, as its functions' guards see it. */
+/**
+ * The code of one commit, as its functions' guards see it (and counts
+ * the calls into it that have not returned).
+ */
 interface Commit extends CodeRegion {
-  state: "executable" | "retired" | "released";
+  /**
+   * `"writable"` only while a failed protection switch of `patch()` left
+   * the memory writable; the buffer's next `patch()` or `asFunction()`
+   * makes it executable again.
+   */
+  state: "executable" | "writable" | "retired" | "released";
 }
 
 /**
@@ -50,7 +60,10 @@ interface Commit extends CodeRegion {
  * A buffer holds one commit at a time: `reset()` makes the memory writable
  * again for the next one, which reuses the same address when it fits.
  * Functions from `asFunction()` belong to one commit and throw once it is
- * reset. Memory is released with `using` or `[Symbol.dispose]()`.
+ * reset. Memory is released with `using` or `[Symbol.dispose]()`. While
+ * the committed code is running (a call into it has not returned, e.g. it
+ * called back into JavaScript), `reset()` throws `IN_USE` and dispose
+ * waits for the call to return before it unmaps the memory.
  *
  * @example The seed's example, on either CPU
  * ```ts ignore
@@ -67,7 +80,7 @@ interface Commit extends CodeRegion {
  * ```
  */
 export class CodeBuffer implements Disposable {
-  readonly #memory = new JITMemoryManager();
+  #memory = new JITMemoryManager();
   readonly #capacity: number | undefined;
   #commit: Commit | undefined;
 
@@ -137,11 +150,13 @@ export class CodeBuffer implements Disposable {
     }
     const pointer = this.#memoryFor(bytes.byteLength);
     this.#memory.write(bytes);
-    this.#memory.makeExecutable();
+    // Only the committed bytes can hold code worth flushing.
+    managerInternals.makeExecutable(this.#memory, bytes.byteLength);
     this.#commit = {
       pointer,
       size: bytes.byteLength,
       state: "executable",
+      calls: 0,
     };
     return pointer;
   }
@@ -174,6 +189,7 @@ export class CodeBuffer implements Disposable {
     options?: AsFunctionOptions,
   ): NativeFunction<D> {
     const commit = this.#committed();
+    this.#restoreProtection(commit);
     const start = checkInteger(offset, 0, "offset");
     const backend = platform();
     checkFunctionOffset(start, commit.size, backend.codeAlignment);
@@ -187,14 +203,17 @@ export class CodeBuffer implements Disposable {
   }
 
   /**
-   * Overwrites part of the committed code in place: the pages concerned
-   * become writable, are written and flushed, and go back to read-execute.
-   * Functions already made keep working and run the new code.
+   * Overwrites part of the committed code in place, as
+   * `JITMemoryManager.patch()` does: through a second, read-write view of
+   * the memory where the platform can dual-map (Linux), otherwise by
+   * switching the pages concerned for the write. Functions already made
+   * keep working and run the new code.
    *
    * @param offset Where to write, within the committed code.
    * @param code The new instructions or bytes.
    * @throws {JITMemoryManagerError} `NOT_EXECUTABLE` when nothing is
-   * committed, `OUT_OF_BOUNDS` past the committed code, `INVALID_ARGUMENT`.
+   * committed, `OUT_OF_BOUNDS` past the committed code, `INVALID_ARGUMENT`,
+   * `IN_USE` when pages would have to be switched under running code.
    *
    * @example Changing a constant
    * ```ts ignore
@@ -209,10 +228,17 @@ export class CodeBuffer implements Disposable {
    */
   patch(offset: number, code: readonly Instruction[] | Uint8Array): void {
     const commit = this.#committed();
+    this.#restoreProtection(commit);
     const start = checkInteger(offset, 0, "offset");
     const bytes = codeBytes(code);
     checkRange(start, bytes.byteLength, commit.size);
-    this.#memory.patch(start, bytes);
+    try {
+      managerInternals.patch(this.#memory, start, bytes, commit.calls > 0);
+    } finally {
+      // A failed switch back may have left the memory writable: the
+      // commit's functions must not run until it is executable again.
+      if (!this.#memory.isExecutable()) commit.state = "writable";
+    }
   }
 
   /**
@@ -220,7 +246,8 @@ export class CodeBuffer implements Disposable {
    * next commit reuses it. Functions of the old commit throw from now on.
    * Does nothing when nothing is committed.
    *
-   * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses.
+   * @throws {JITMemoryManagerError} `IN_USE` while the committed code is
+   * running; `SYSTEM` if the OS refuses (the commit then stays as it was).
    *
    * @example Committing twice
    * ```ts ignore
@@ -234,9 +261,11 @@ export class CodeBuffer implements Disposable {
    * ```
    */
   reset(): void {
-    if (this.#commit === undefined) return;
-    this.#retire("retired");
+    const commit = this.#commit;
+    if (commit === undefined) return;
+    if (commit.calls > 0) throw inUseError("reset()");
     this.#memory.makeWritable();
+    this.#retire("retired");
   }
 
   /**
@@ -309,7 +338,11 @@ export class CodeBuffer implements Disposable {
 
   /**
    * Unmaps the buffer's memory; functions made from it throw from now on.
-   * A later commit maps memory again.
+   * A later commit maps memory again. If the committed code is running,
+   * the memory is unmapped when the last call into it returns.
+   *
+   * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to unmap
+   * (the buffer is then unchanged and a later dispose retries).
    *
    * @example Scoped buffer
    * ```ts ignore
@@ -321,8 +354,16 @@ export class CodeBuffer implements Disposable {
    * ```
    */
   [Symbol.dispose](): void {
-    this.#retire("released");
+    const commit = this.#commit;
+    if (commit !== undefined && commit.calls > 0) {
+      const memory = this.#memory;
+      this.#memory = new JITMemoryManager();
+      this.#retire("released");
+      releaseWhenIdle(commit, () => memory.deallocate());
+      return;
+    }
     this.#memory.deallocate();
+    this.#retire("released");
   }
 
   /** Returns the memory to commit `size` bytes into, mapping as needed. */
@@ -350,6 +391,13 @@ export class CodeBuffer implements Disposable {
     this.#commit = undefined;
     commit.state = state;
     releaseDependents(commit);
+  }
+
+  /** Makes memory a failed patch left writable executable again. */
+  #restoreProtection(commit: Commit): void {
+    if (commit.state !== "writable") return;
+    managerInternals.makeExecutable(this.#memory, commit.size);
+    commit.state = "executable";
   }
 
   #committed(): Commit {

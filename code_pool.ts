@@ -10,8 +10,10 @@ import {
   type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
+  inUseError,
   type NativeFunction,
   releaseDependents,
+  releaseWhenIdle,
 } from "./native_function.ts";
 import { platform } from "./platform/mod.ts";
 import type { Platform } from "./platform/types.ts";
@@ -22,6 +24,7 @@ import {
   type PoolBackend,
   poolBackend,
   type PoolStrategy,
+  type WriteError,
 } from "./pool_strategy.ts";
 import {
   checkAllocationSize,
@@ -51,7 +54,8 @@ export interface CodePoolOptions {
   /**
    * Whether new blocks and released spans are filled with the CPU's trap
    * instruction (default `true`), so a stale pointer traps instead of
-   * running someone else's code.
+   * running someone else's code. (On AArch64 fresh memory needs no fill:
+   * its zero words are `udf #0`, which traps too.)
    */
   fill?: boolean;
 }
@@ -68,7 +72,25 @@ export type PoolCode =
   | readonly Instruction[]
   | { code: Uint8Array | readonly Instruction[]; align?: number };
 
-/** Counters of a {@linkcode CodePool}. */
+/**
+ * Counters of a {@linkcode CodePool}, derived from its blocks each time.
+ *
+ * @example Reading the counters
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { CodePoolStats } from "@bcpl/jit-memory";
+ *
+ * const empty: CodePoolStats = {
+ *   strategy: "dual-map",
+ *   blocks: 0,
+ *   reservedBytes: 0,
+ *   usedBytes: 0,
+ *   pendingBytes: 0,
+ *   allocations: 0,
+ * };
+ * assert.equal(empty.allocations, 0);
+ * ```
+ */
 export interface CodePoolStats {
   /** The strategy in use. */
   strategy: PoolStrategy;
@@ -76,8 +98,13 @@ export interface CodePoolStats {
   blocks: number;
   /** Bytes mapped (each dual-mapped byte once). */
   reservedBytes: number;
-  /** Bytes of granules in use. */
+  /** Bytes of granules held by live spans. */
   usedBytes: number;
+  /**
+   * Bytes of granules held by released spans whose code is still running
+   * (a call into it has not returned); they are freed when it returns.
+   */
+  pendingBytes: number;
   /** Live spans. */
   allocations: number;
 }
@@ -89,6 +116,8 @@ const DEFAULT_GRANULARITY = 64;
 /** What a span may ask of its pool. */
 interface PoolAccess {
   readonly platform: Platform;
+  /** Restores what a failed protection switch left writable. */
+  restore(): void;
   release(span: Span): void;
   patch(span: Span, offset: number, bytes: Uint8Array): void;
 }
@@ -98,12 +127,35 @@ let createSpan: (pool: CodePool, span: Span) => CodeSpan;
 
 /** A span's place and state, shared with its functions' guards. */
 interface Span extends CodeRegion {
-  state: "executable" | "released";
-  readonly block: PoolBlock;
+  /**
+   * `"writable"` only while a failed protection switch left its pages
+   * writable (the pool restores them at its next operation).
+   */
+  state: "executable" | "writable" | "released";
+  readonly block: Block;
   readonly granule: number;
   readonly granules: number;
   /** The span's address in the block's writable view. */
   readonly writable: Deno.PointerObject;
+}
+
+type Block = PoolBlock<Span>;
+
+/** A place found for a piece of code, before anything is written. */
+interface Placement {
+  block: Block;
+  granule: number;
+  granules: number;
+}
+
+/**
+ * Where the `"mprotect"` strategy puts the next piece of a batch: pieces
+ * of one batch share the pages the batch took, which no other code uses.
+ */
+interface BatchCursor {
+  block?: Block;
+  next: number;
+  limit: number;
 }
 
 /**
@@ -112,11 +164,18 @@ interface Span extends CodeRegion {
  * executable memory, and released one function at a time. Released space
  * is filled with trap instructions.
  *
- * Never writable and executable at once: with `"mprotect"` the pages
- * written are switched for the write; with `"dual-map"` (chosen by
- * `"auto"` where the OS refuses to make written memory executable) code is
- * written through a read-write view of memory that runs through a separate
- * read-execute view. Not thread-safe, like the rest of jit-memory.
+ * Never writable and executable at once. With `"dual-map"` (what `"auto"`
+ * picks on Linux) code is written through a read-write view of memory that
+ * runs through a separate read-execute view whose protection never
+ * changes, so code may be added and released while other workers run the
+ * pool's code. With `"mprotect"` the pages written are switched for the
+ * write, and new code only goes to pages without live code for the same
+ * reason. Not thread-safe to use from several workers: one pool per
+ * worker.
+ *
+ * Code that is running (a call into it has not returned, e.g. it called
+ * back into JavaScript) is never freed under it: `release()` and dispose
+ * wait for the call to return before the memory is reused or unmapped.
  *
  * @example A thousand small functions
  * ```ts ignore
@@ -138,19 +197,19 @@ export class CodePool implements Disposable {
   readonly #fill: boolean;
   readonly #firstBlockSize: number;
   #nextBlockSize: number;
-  #blocks: PoolBlock[] = [];
-  #allocations = 0;
-  #usedGranules = 0;
-  #traps = new Uint8Array(0);
-  readonly #trapCuts = new Map<number, Uint8Array>();
+  #blocks: Block[] = [];
+  /** Blocks whose unmap failed at dispose; the next dispose retries. */
+  #leftovers: Block[] = [];
+  /** Blocks with pages a failed protection switch left writable. */
+  readonly #damaged = new Set<Block>();
 
   /**
    * Creates a pool; blocks are mapped on demand.
    *
    * @param options See {@linkcode CodePoolOptions}.
    * @throws {JITMemoryManagerError} `INVALID_ARGUMENT`/`INVALID_SIZE` for
-   * bad options, `UNSUPPORTED` for a strategy the platform lacks, `SYSTEM`
-   * if the probe of `"auto"` fails, `FFI_PERMISSION` without `--allow-ffi`.
+   * bad options, `UNSUPPORTED` for a strategy the platform lacks,
+   * `FFI_PERMISSION` without `--allow-ffi`.
    *
    * @example Choosing the strategy
    * ```ts ignore
@@ -211,7 +270,7 @@ export class CodePool implements Disposable {
    * import { CodePool } from "@bcpl/jit-memory";
    *
    * using pool = new CodePool();
-   * console.log(pool.strategy); // "mprotect" on a typical Linux
+   * console.log(pool.strategy); // "dual-map" on Linux
    * ```
    */
   get strategy(): PoolStrategy {
@@ -226,7 +285,7 @@ export class CodePool implements Disposable {
    * @returns The span.
    * @throws {JITMemoryManagerError} `INVALID_SIZE` for empty code,
    * `INVALID_ARGUMENT` for anything that is not code or a bad alignment,
-   * `SYSTEM` when the OS refuses memory.
+   * `SYSTEM` when the OS refuses memory (nothing is added then).
    *
    * @example Adding and calling a function
    * ```ts ignore
@@ -241,6 +300,7 @@ export class CodePool implements Disposable {
     code: Uint8Array | readonly Instruction[],
     options?: AddOptions,
   ): CodeSpan {
+    this.#restoreProtection();
     if (
       options !== undefined && (typeof options !== "object" || options === null)
     ) {
@@ -252,20 +312,20 @@ export class CodePool implements Disposable {
       );
     }
     const bytes = this.#code(code);
-    const span = this.#place(bytes.length, this.#alignmentStep(options?.align));
-    this.#backend.write(span.block.views, [this.#write(span, bytes)]);
-    return createSpan(this, span);
+    const step = this.#alignmentStep(options?.align);
+    return this.#addAll([{ bytes, step }])[0];
   }
 
   /**
    * Adds several pieces of code at once: all are placed first, then each
-   * block touched is written under one protection switch.
+   * block touched is written under one protection switch. All are added,
+   * or none: a failure at any point takes back every piece already placed.
    *
    * @param codes The pieces, each bytes, instructions, or
    *   `{ code, align }`.
    * @returns Their spans, in order.
    * @throws {JITMemoryManagerError} As {@linkcode CodePool.add}; nothing is
-   * added if any piece is rejected.
+   * added if any piece is rejected or any write fails.
    *
    * @example A batch
    * ```ts ignore
@@ -279,6 +339,7 @@ export class CodePool implements Disposable {
    * ```
    */
   addMany(codes: readonly PoolCode[]): CodeSpan[] {
+    this.#restoreProtection();
     if (!Array.isArray(codes)) {
       throw new JITMemoryManagerError(
         "INVALID_ARGUMENT",
@@ -286,29 +347,12 @@ export class CodePool implements Disposable {
       );
     }
     const pieces = codes.map((entry) => this.#piece(entry));
-    const spans: Span[] = [];
-    try {
-      for (const piece of pieces) {
-        spans.push(this.#place(piece.bytes.length, piece.step));
-      }
-    } catch (error) {
-      for (const span of spans) this.#free(span, false);
-      throw error;
-    }
-    const byBlock = new Map<PoolBlock, BlockWrite[]>();
-    spans.forEach((span, index) => {
-      const writes = byBlock.get(span.block) ?? [];
-      writes.push(this.#write(span, pieces[index].bytes));
-      byBlock.set(span.block, writes);
-    });
-    for (const [block, writes] of byBlock) {
-      this.#backend.write(block.views, writes);
-    }
-    return spans.map((span) => createSpan(this, span));
+    return pieces.length === 0 ? [] : this.#addAll(pieces);
   }
 
   /**
-   * Counters: strategy, blocks, bytes mapped and in use, live spans.
+   * Counters: strategy, blocks, bytes mapped, in use and waiting for calls
+   * to return, live spans. Derived from the blocks on every call.
    *
    * @returns A snapshot.
    *
@@ -318,25 +362,41 @@ export class CodePool implements Disposable {
    *
    * using pool = new CodePool();
    * pool.add(new Uint8Array([0xc3]));
-   * console.log(pool.stats()); // { strategy: "mprotect", blocks: 1, reservedBytes: 65536, usedBytes: 64, allocations: 1 }
+   * console.log(pool.stats()); // { strategy: "dual-map", blocks: 1, reservedBytes: 65536, usedBytes: 64, pendingBytes: 0, allocations: 1 }
    * ```
    */
   stats(): CodePoolStats {
+    let reservedBytes = 0;
+    let liveGranules = 0;
+    let pendingGranules = 0;
+    let allocations = 0;
+    for (const block of this.#blocks) {
+      reservedBytes += block.size;
+      liveGranules += block.liveGranules;
+      pendingGranules += block.used - block.liveGranules;
+      allocations += block.liveSpans;
+    }
+    for (const block of this.#leftovers) reservedBytes += block.size;
     return {
       strategy: this.#backend.strategy,
-      blocks: this.#blocks.length,
-      reservedBytes: this.#blocks.reduce(
-        (total, block) => total + block.size,
-        0,
-      ),
-      usedBytes: this.#usedGranules * this.#granularity,
-      allocations: this.#allocations,
+      blocks: this.#blocks.length + this.#leftovers.length,
+      reservedBytes,
+      usedBytes: liveGranules * this.#granularity,
+      pendingBytes: pendingGranules * this.#granularity,
+      allocations,
     };
   }
 
   /**
    * Releases every span and unmaps every block. Functions made from the
-   * spans throw from now on; the pool may be used again.
+   * spans throw from now on; the pool may be used again. A block whose
+   * code is running (a call into it has not returned) is unmapped when
+   * the last such call returns. If the OS refuses to unmap a block, the
+   * others are still unmapped, the first error is thrown, and the next
+   * dispose tries again.
+   *
+   * @throws {JITMemoryManagerError} `SYSTEM` if a block could not be
+   * unmapped.
    *
    * @example Scoped pool
    * ```ts ignore
@@ -349,19 +409,36 @@ export class CodePool implements Disposable {
    * ```
    */
   [Symbol.dispose](): void {
-    for (const block of this.#blocks) {
-      for (const span of block.spans) {
-        if (span === undefined) continue;
-        (span as Span).state = "released";
-        releaseDependents(span as Span);
+    const blocks = [...this.#leftovers, ...this.#blocks];
+    this.#blocks = [];
+    this.#leftovers = [];
+    this.#damaged.clear();
+    this.#nextBlockSize = this.#firstBlockSize;
+    let failure: unknown;
+    for (const block of blocks) {
+      let running = false;
+      for (const span of block.allSpans()) {
+        this.#retire(span);
+        if (span.calls === 0) {
+          block.removeSpan(span);
+          continue;
+        }
+        // Running code keeps its block: the last call to return unmaps it
+        // (a span released earlier already waits to be reclaimed).
+        running = true;
+        if (span.whenIdle === undefined) {
+          releaseWhenIdle(span, () => this.#reclaim(span));
+        }
+      }
+      if (running) continue;
+      try {
+        this.#backend.unmap(block.mappings, block.size);
+      } catch (error) {
+        failure ??= error;
+        this.#leftovers.push(block);
       }
     }
-    this.#allocations = 0;
-    const blocks = this.#blocks;
-    this.#blocks = [];
-    this.#usedGranules = 0;
-    this.#nextBlockSize = this.#firstBlockSize;
-    for (const block of blocks) this.#backend.unmap(block.views, block.size);
+    if (failure !== undefined) throw failure;
   }
 
   static {
@@ -371,16 +448,14 @@ export class CodePool implements Disposable {
   /** What this pool's spans may ask of it; one object for all of them. */
   readonly #access: PoolAccess = {
     platform: undefined as unknown as Platform,
+    restore: (): void => this.#restoreProtection(),
     release: (span: Span): void => {
-      if (span.state !== "released") this.#free(span, true);
+      if (span.state === "released") return;
+      this.#retire(span);
+      releaseWhenIdle(span, () => this.#reclaim(span));
     },
     patch: (span: Span, offset: number, bytes: Uint8Array): void => {
-      this.#backend.write(span.block.views, [{
-        offset: span.granule * this.#granularity + offset,
-        writable: offsetPointer(span.writable, offset),
-        executable: offsetPointer(span.pointer, offset),
-        bytes,
-      }]);
+      this.#patch(span, offset, bytes);
     },
   };
 
@@ -407,16 +482,6 @@ export class CodePool implements Disposable {
     return bytes;
   }
 
-  /** The write of `bytes` at the start of `span`. */
-  #write(span: Span, bytes: Uint8Array): BlockWrite {
-    return {
-      offset: span.granule * this.#granularity,
-      writable: span.writable,
-      executable: span.pointer,
-      bytes,
-    };
-  }
-
   #alignmentStep(align: unknown): number {
     if (align === undefined) return 1;
     if (
@@ -431,94 +496,346 @@ export class CodePool implements Disposable {
     return Math.max(1, align / this.#granularity);
   }
 
+  /**
+   * Places and writes every piece, then publishes their spans; on any
+   * failure, takes back everything this call placed or mapped.
+   */
+  #addAll(pieces: { bytes: Uint8Array; step: number }[]): CodeSpan[] {
+    const blocksBefore = this.#blocks.length;
+    const placements: Placement[] = [];
+    const cursor: BatchCursor = { next: 0, limit: 0 };
+    try {
+      for (const piece of pieces) {
+        placements.push(this.#place(piece.bytes.length, piece.step, cursor));
+      }
+      this.#writePlacements(placements, pieces);
+    } catch (error) {
+      for (const placement of placements) {
+        placement.block.release(placement.granule, placement.granules);
+      }
+      this.#dropNewBlocks(blocksBefore);
+      throw error;
+    }
+    const spans = new Array<CodeSpan>(placements.length);
+    for (let index = 0; index < placements.length; index++) {
+      const { block, granule, granules } = placements[index];
+      const span: Span = {
+        pointer: block.executableAt(granule),
+        size: pieces[index].bytes.length,
+        state: "executable",
+        block,
+        granule,
+        granules,
+        writable: block.writableAt(granule),
+        calls: 0,
+      };
+      block.addSpan(span);
+      spans[index] = createSpan(this, span);
+    }
+    return spans;
+  }
+
+  /** Writes each placed piece, one backend write per block. */
+  #writePlacements(
+    placements: readonly Placement[],
+    pieces: readonly { bytes: Uint8Array }[],
+  ): void {
+    const byBlock = new Map<Block, BlockWrite[]>();
+    for (let index = 0; index < placements.length; index++) {
+      const { block, granule } = placements[index];
+      const bytes = pieces[index].bytes;
+      let writes = byBlock.get(block);
+      if (writes === undefined) byBlock.set(block, writes = []);
+      writes.push({
+        offset: granule * this.#granularity,
+        length: bytes.length,
+        writable: block.writableAt(granule),
+        executable: block.executableAt(granule),
+        bytes,
+      });
+      // A dedicated block was mapped without a fill: its code fills it but
+      // for a tail, which is filled here, in the same switch.
+      const end = granule * this.#granularity + bytes.length;
+      if (block.dedicated && this.#fill && !this.#platform.zeroTraps) {
+        const tail = alignUp(end, this.#platform.trapBytes.length);
+        if (tail < block.size) {
+          writes.push(this.#trapWrite(block, tail, block.size - tail));
+        }
+      }
+    }
+    for (const [block, writes] of byBlock) {
+      this.#backend.write(block.views, writes);
+    }
+  }
+
+  /** A write of traps over `length` bytes at `offset` of `block`. */
+  #trapWrite(block: Block, offset: number, length: number): BlockWrite {
+    return {
+      offset,
+      length,
+      writable: offsetPointer(block.views.writable, offset),
+      executable: offsetPointer(block.views.executable, offset),
+    };
+  }
+
   /** Finds room for `size` bytes, mapping a block if needed. */
-  #place(size: number, step: number): Span {
+  #place(size: number, step: number, cursor: BatchCursor): Placement {
     const granules = Math.ceil(size / this.#granularity);
-    let block: PoolBlock | undefined;
+    if (this.#backend.switchesPages) {
+      return this.#placeOnFreePages(granules, step, cursor);
+    }
+    for (const block of this.#blocks) {
+      if (
+        block.dedicated || block.bitmap.longestFreeBound() < granules
+      ) continue;
+      const granule = block.allocate(granules, step);
+      if (granule >= 0) return { block, granule, granules };
+    }
+    const block = this.#mapBlock(granules);
+    return { block, granule: block.allocate(granules, step), granules };
+  }
+
+  /**
+   * `"mprotect"` placement: in the pages this batch already took, or in
+   * whole pages that hold no code, so that switching the pages a write
+   * touches never takes execute permission from other live code.
+   */
+  #placeOnFreePages(
+    granules: number,
+    step: number,
+    cursor: BatchCursor,
+  ): Placement {
+    if (cursor.block !== undefined) {
+      const start = alignUp(cursor.next, step);
+      if (start + granules <= cursor.limit) {
+        cursor.block.take(start, granules);
+        cursor.next = start + granules;
+        return { block: cursor.block, granule: start, granules };
+      }
+    }
+    let block: Block | undefined;
     let granule = -1;
     for (const candidate of this.#blocks) {
-      if (candidate.dedicated || candidate.free < granules) continue;
-      granule = candidate.allocate(granules, step);
+      if (
+        candidate.dedicated ||
+        candidate.pages.longestFreeBound() * candidate.granulesPerPage <
+          granules
+      ) continue;
+      granule = candidate.allocatePages(granules);
       if (granule >= 0) {
         block = candidate;
         break;
       }
     }
     if (block === undefined) {
-      const needed = roundUp(
-        granules * this.#granularity,
-        this.#platform.pageSize(),
-      );
-      const dedicated = needed > this.#nextBlockSize;
-      const blockSize = dedicated ? needed : this.#nextBlockSize;
-      const fill = this.#fill ? this.#trapFill(blockSize) : undefined;
-      const views = this.#backend.map(blockSize, fill);
-      block = new PoolBlock(views, blockSize, this.#granularity, dedicated);
-      this.#blocks.push(block);
-      if (!dedicated) {
-        this.#nextBlockSize = Math.min(MAX_BLOCK_SIZE, this.#nextBlockSize * 2);
+      block = this.#mapBlock(granules);
+      granule = block.allocatePages(granules);
+    }
+    const perPage = block.granulesPerPage;
+    cursor.block = block;
+    cursor.next = granule + granules;
+    cursor.limit = Math.ceil(cursor.next / perPage) * perPage;
+    return { block, granule, granules };
+  }
+
+  /** Maps a block that can hold `granules`, growing the block size. */
+  #mapBlock(granules: number): Block {
+    const page = this.#platform.pageSize();
+    const needed = roundUp(granules * this.#granularity, page);
+    const dedicated = needed > this.#nextBlockSize;
+    const size = dedicated ? needed : this.#nextBlockSize;
+    // A dedicated block is filled past its code when the code is written.
+    let views;
+    try {
+      views = this.#backend.map(size, this.#fill && !dedicated);
+    } catch (error) {
+      const stranded = (error as WriteError).stranded;
+      if (stranded !== undefined) {
+        // Mapped, but not unmapped after the failure: disposed later.
+        const left: Block = new PoolBlock(
+          stranded.views,
+          size,
+          this.#granularity,
+          page,
+          dedicated,
+        );
+        left.mappings.splice(0, left.mappings.length, ...stranded.mappings);
+        this.#leftovers.push(left);
       }
-      granule = block.allocate(granules, step);
+      throw error;
     }
-    this.#usedGranules += granules;
-    const span: Span = {
-      pointer: block.executableAt(granule),
+    const block: Block = new PoolBlock(
+      views,
       size,
-      state: "executable",
-      block,
-      granule,
-      granules,
-      writable: block.writableAt(granule),
-    };
-    block.spans[granule] = span;
-    this.#allocations++;
-    return span;
-  }
-
-  /** Frees a span's granules, trap-filling them, and drops empty blocks. */
-  #free(span: Span, fill: boolean): void {
-    span.state = "released";
-    releaseDependents(span);
-    span.block.spans[span.granule] = undefined;
-    this.#allocations--;
-    const { block } = span;
-    if (fill && this.#fill) {
-      const traps = this.#trapFill(span.granules * this.#granularity);
-      this.#backend.write(block.views, [this.#write(span, traps)]);
+      this.#granularity,
+      page,
+      dedicated,
+    );
+    this.#blocks.push(block);
+    if (!dedicated) {
+      this.#nextBlockSize = Math.min(MAX_BLOCK_SIZE, this.#nextBlockSize * 2);
     }
-    block.release(span.granule, span.granules);
-    this.#usedGranules -= span.granules;
-    if (block.used === 0) this.#dropIfSpare(block);
+    return block;
   }
 
-  /** Unmaps an empty block unless it is the one empty block kept. */
-  #dropIfSpare(block: PoolBlock): void {
+  /** Unmaps the blocks an `#addAll` that failed had mapped. */
+  #dropNewBlocks(blocksBefore: number): void {
+    for (const block of this.#blocks.splice(blocksBefore)) {
+      this.#unmapOrKeep(block);
+    }
+  }
+
+  /**
+   * Unmaps a block no longer in use. If the OS refuses, what is left of
+   * it (perhaps one view of two) is never used again, and the next
+   * dispose tries again.
+   *
+   * @returns Whether it is gone.
+   */
+  #unmapOrKeep(block: Block): boolean {
+    try {
+      this.#backend.unmap(block.mappings, block.size);
+      return true;
+    } catch {
+      this.#leftovers.push(block);
+      return false;
+    }
+  }
+
+  /** Marks a span released: its functions stop, their slots go free. */
+  #retire(span: Span): void {
+    if (span.state === "released") return;
+    span.state = "released";
+    span.block.retireSpan(span);
+    releaseDependents(span);
+  }
+
+  /**
+   * Gives a released span's granules back once its code is not running:
+   * fills them with traps (with `"mprotect"`, once their pages hold no
+   * live code), and unmaps a block left empty unless it is the one kept.
+   */
+  #reclaim(span: Span): void {
+    const block = span.block;
+    const emptied = block.removeSpan(span);
+    const owned = this.#blocks.includes(block);
+    if (!owned || block.used === 0) {
+      if (this.#dropIfSpare(block, owned)) return;
+    }
+    if (!this.#fill) return;
+    if (!this.#backend.switchesPages) {
+      this.#backend.write(block.views, [
+        this.#trapWrite(
+          block,
+          span.granule * this.#granularity,
+          span.granules * this.#granularity,
+        ),
+      ]);
+    } else if (emptied.count > 0) {
+      const page = this.#platform.pageSize();
+      this.#backend.write(block.views, [
+        this.#trapWrite(block, emptied.first * page, emptied.count * page),
+      ]);
+    }
+  }
+
+  /**
+   * Unmaps an empty block unless it is the one empty block kept for
+   * reuse; a block no longer the pool's (disposed while its code ran) is
+   * unmapped once empty.
+   *
+   * @returns Whether the block went (or is no longer the pool's).
+   */
+  #dropIfSpare(block: Block, owned: boolean): boolean {
+    if (!owned) {
+      if (block.used === 0) this.#unmapOrKeep(block);
+      return true;
+    }
     const otherEmpty = this.#blocks.some((other) =>
       other !== block && other.used === 0 && !other.dedicated
     );
-    if (!block.dedicated && !otherEmpty) return;
+    if (!block.dedicated && !otherEmpty) return false;
     this.#blocks = this.#blocks.filter((other) => other !== block);
-    this.#backend.unmap(block.views, block.size);
+    this.#damaged.delete(block);
+    this.#unmapOrKeep(block);
+    return true;
   }
 
-  /** `bytes` of trap instructions, cut from one buffer that only grows. */
-  #trapFill(bytes: number): Uint8Array {
-    const cut = this.#trapCuts.get(bytes);
-    if (cut !== undefined) return cut;
-    if (this.#traps.length < bytes) {
-      const trap = this.#platform.trapBytes;
-      const fill = new Uint8Array(Math.max(bytes, 2 * this.#traps.length));
-      for (let offset = 0; offset < fill.length; offset += trap.length) {
-        fill.set(trap, offset);
+  #patch(span: Span, offset: number, bytes: Uint8Array): void {
+    const block = span.block;
+    const start = span.granule * this.#granularity + offset;
+    if (this.#backend.switchesPages) {
+      // Switching these pages takes execute permission from every span in
+      // them: none may be running.
+      const page = this.#platform.pageSize();
+      const first = Math.floor(start / page);
+      const count = Math.ceil((start + bytes.length) / page) - first;
+      if (block.spansInPages(first, count).some((other) => other.calls > 0)) {
+        throw inUseError("patch()");
       }
-      this.#traps = fill;
-      this.#trapCuts.clear();
     }
-    const fresh = this.#traps.subarray(0, bytes);
-    // Span sizes repeat; block sizes are not worth keeping.
-    if (bytes <= 4096) this.#trapCuts.set(bytes, fresh);
-    return fresh;
+    try {
+      this.#backend.write(block.views, [{
+        offset: start,
+        length: bytes.length,
+        writable: offsetPointer(span.writable, offset),
+        executable: offsetPointer(span.pointer, offset),
+        bytes,
+      }]);
+    } catch (error) {
+      const left = (error as WriteError).leftWritable;
+      if (left !== undefined) {
+        this.#markWritable(block, left.offset, left.length);
+      }
+      throw error;
+    }
   }
+
+  /** Stops calls into spans whose pages a failed switch left writable. */
+  #markWritable(block: Block, offset: number, length: number): void {
+    const page = this.#platform.pageSize();
+    const previous = block.leftWritable;
+    const start = Math.min(offset, previous?.offset ?? offset);
+    const end = Math.max(
+      offset + length,
+      previous === undefined ? 0 : previous.offset + previous.length,
+    );
+    block.leftWritable = { offset: start, length: end - start };
+    this.#damaged.add(block);
+    for (const span of block.spansInPages(start / page, (end - start) / page)) {
+      if (span.state === "executable") span.state = "writable";
+    }
+  }
+
+  /**
+   * Makes pages a failed switch left writable executable again, at the
+   * start of the pool's next add, release or patch (valid or not), and
+   * lets their spans run again. A refusal leaves them for the next time.
+   */
+  #restoreProtection(): void {
+    if (this.#damaged.size === 0) return;
+    for (const block of this.#damaged) {
+      const left = block.leftWritable!;
+      try {
+        this.#platform.protect(
+          offsetPointer(block.views.executable, left.offset),
+          left.length,
+          "read-execute",
+        );
+      } catch {
+        continue; // still refused: tried again next time
+      }
+      block.leftWritable = undefined;
+      this.#damaged.delete(block);
+      for (const span of block.allSpans()) {
+        if (span.state === "writable") span.state = "executable";
+      }
+    }
+  }
+}
+
+function alignUp(value: number, step: number): number {
+  return Math.ceil(value / step) * step;
 }
 
 /**
@@ -656,6 +973,7 @@ export class CodeSpan {
    * ```
    */
   patch(offset: number, code: Uint8Array | readonly Instruction[]): void {
+    this.#pool.restore();
     this.#live();
     const start = checkInteger(offset, 0, "offset");
     const bytes = codeBytes(code).slice();
@@ -677,6 +995,7 @@ export class CodeSpan {
    * ```
    */
   release(): void {
+    this.#pool.restore();
     this.#pool.release(this.#span);
   }
 

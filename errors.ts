@@ -16,7 +16,11 @@
  * - `OUT_OF_BOUNDS`: an offset or length that does not fit in the region.
  * - `ALREADY_COMMITTED`: a second commit without a reset in between.
  * - `FFI_PERMISSION`: Deno was started without `--allow-ffi`.
- * - `SYSTEM`: the operating system refused (see `errno` and `syscall`).
+ * - `IN_USE`: the code is running (a call into it has not returned yet,
+ *   e.g. it called back into JavaScript) and the operation would take its
+ *   execute permission away or overwrite it.
+ * - `SYSTEM`: the operating system refused (see `errno`, `syscall` and
+ *   `reason`).
  * - `UNSUPPORTED`: the platform lacks something this operation needs.
  *
  * @example Branching on the code
@@ -28,9 +32,9 @@
  *     ? error.code
  *     : undefined;
  *   return code === "SYSTEM" && error instanceof JITMemoryManagerError &&
- *     error.errno === 12; // ENOMEM: free something and try again
+ *     error.reason === "out-of-memory"; // free something and try again
  * }
- * console.log(retryable(new JITMemoryManagerError("SYSTEM", "mmap failed", { errno: 12 })));
+ * console.log(retryable(new JITMemoryManagerError("SYSTEM", "mmap failed", { errno: 12, reason: "out-of-memory" })));
  * ```
  */
 export type JITErrorCode =
@@ -43,8 +47,42 @@ export type JITErrorCode =
   | "OUT_OF_BOUNDS"
   | "ALREADY_COMMITTED"
   | "FFI_PERMISSION"
+  | "IN_USE"
   | "SYSTEM"
   | "UNSUPPORTED";
+
+/**
+ * What an OS error number means, the same on every OS (`errno` 12 on
+ * Linux and `GetLastError()` 8 on Windows are both `"out-of-memory"`).
+ *
+ * - `"out-of-memory"`: no memory or address space (ENOMEM,
+ *   ERROR_NOT_ENOUGH_MEMORY, ERROR_COMMITMENT_LIMIT).
+ * - `"permission-denied"`: a security policy refused (EACCES, EPERM,
+ *   ERROR_ACCESS_DENIED, ERROR_DYNAMIC_CODE_BLOCKED).
+ * - `"invalid-argument"`: the OS rejected an argument (EINVAL,
+ *   ERROR_INVALID_PARAMETER, ERROR_INVALID_ADDRESS).
+ * - `"unsupported"`: the OS lacks the call or the feature (ENOSYS,
+ *   EOPNOTSUPP, ERROR_NOT_SUPPORTED).
+ * - `"too-many-files"`: no file descriptor left (EMFILE, ENFILE).
+ * - `"other"`: anything else.
+ *
+ * @example Retrying only when memory ran out
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { SystemErrorReason } from "@bcpl/jit-memory";
+ *
+ * const retry = (reason: SystemErrorReason): boolean => reason === "out-of-memory";
+ * assert.equal(retry("out-of-memory"), true);
+ * assert.equal(retry("permission-denied"), false);
+ * ```
+ */
+export type SystemErrorReason =
+  | "out-of-memory"
+  | "permission-denied"
+  | "invalid-argument"
+  | "unsupported"
+  | "too-many-files"
+  | "other";
 
 /**
  * Extra facts attached to a {@linkcode JITMemoryManagerError}.
@@ -53,7 +91,11 @@ export type JITErrorCode =
  * ```ts
  * import type { JITMemoryManagerErrorOptions } from "@bcpl/jit-memory";
  *
- * const options: JITMemoryManagerErrorOptions = { errno: 13, syscall: "mprotect" };
+ * const options: JITMemoryManagerErrorOptions = {
+ *   errno: 13,
+ *   syscall: "mprotect",
+ *   reason: "permission-denied",
+ * };
  * console.log(options.syscall);
  * ```
  */
@@ -62,6 +104,8 @@ export interface JITMemoryManagerErrorOptions {
   errno?: number;
   /** The native function that failed, such as `"mmap"` or `"VirtualAlloc"`. */
   syscall?: string;
+  /** What the OS error number means, on every OS alike. */
+  reason?: SystemErrorReason;
   /** The error that led to this one, if any. */
   cause?: unknown;
 }
@@ -96,6 +140,11 @@ export class JITMemoryManagerError extends Error {
   readonly errno?: number;
   /** The native function that failed, for `SYSTEM` errors. */
   readonly syscall?: string;
+  /**
+   * What {@linkcode JITMemoryManagerError.errno} means, the same on every
+   * OS, for `SYSTEM` errors: branch on this, not on the number.
+   */
+  readonly reason?: SystemErrorReason;
 
   /**
    * Creates an error with a code and a message.
@@ -127,5 +176,6 @@ export class JITMemoryManagerError extends Error {
     this.code = code;
     if (options.errno !== undefined) this.errno = options.errno;
     if (options.syscall !== undefined) this.syscall = options.syscall;
+    if (options.reason !== undefined) this.reason = options.reason;
   }
 }

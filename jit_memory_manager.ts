@@ -10,8 +10,10 @@ import {
   type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
+  inUseError,
   type NativeFunction,
   releaseDependents,
+  releaseWhenIdle,
 } from "./native_function.ts";
 import { platform } from "./platform/mod.ts";
 import type { Platform } from "./platform/types.ts";
@@ -31,7 +33,44 @@ import {
 interface Region extends CodeRegion {
   readonly platform: Platform;
   state: "writable" | "executable" | "released";
+  /**
+   * A second, read-write view of the same pages, once the region is
+   * dual-mapped: from its first `patch()` while executable (where the
+   * platform can dual-map), or from the start where the OS refuses to
+   * make written memory executable.
+   */
+  writable?: Deno.PointerObject;
+  /**
+   * Whether `makeWritable()`/`makeExecutable()` switch the protection of
+   * `pointer`; `false` where the OS refuses executable `mprotect`, where
+   * `pointer` stays read-execute and every write goes through `writable`.
+   */
+  switches: boolean;
 }
+
+/**
+ * Platforms whose OS refused to make written memory executable: their
+ * managers are dual-mapped from the start (the probe is the first refusal).
+ */
+const refusesExecutable = new WeakSet<Platform>();
+
+/** Internals CodeBuffer uses; not part of the public API. */
+export interface ManagerInternals {
+  /** makeExecutable() flushing only `[0, length)`. */
+  makeExecutable(manager: JITMemoryManager, length: number): void;
+  /** Whether a call into the region is in flight. */
+  region(manager: JITMemoryManager): CodeRegion | undefined;
+  /** patch() of code whose calls are counted elsewhere (`running`). */
+  patch(
+    manager: JITMemoryManager,
+    offset: number,
+    bytes: Uint8Array,
+    running: boolean,
+  ): void;
+}
+
+/** See {@linkcode ManagerInternals}. */
+export let managerInternals: ManagerInternals;
 
 /**
  * Executable memory for one piece of JIT-compiled code, under a strict
@@ -43,7 +82,10 @@ interface Region extends CodeRegion {
  * call that touches memory needs `--allow-ffi`. Memory is released by
  * `deallocate()` or at the end of a `using` block, never by the garbage
  * collector: native code may still hold its addresses. Not thread-safe: use
- * one manager per worker.
+ * one manager per worker. Code that is running (a call into it has not
+ * returned, e.g. it called back into JavaScript) is never unmapped or made
+ * writable under it: `deallocate()` waits for the call to return, and
+ * `makeWritable()` throws `IN_USE`.
  *
  * @example Running six bytes of x86-64 code
  * ```ts ignore
@@ -107,21 +149,39 @@ export class JITMemoryManager implements Disposable {
     const requested = checkAllocationSize(size);
     const backend = platform();
     const mapped = roundUp(requested, backend.pageSize());
+    if (refusesExecutable.has(backend) && backend.dualMapping !== undefined) {
+      const views = backend.dualMapping.map(mapped);
+      this.#region = {
+        pointer: views.executable,
+        writable: views.writable,
+        switches: false,
+        size: mapped,
+        state: "writable",
+        platform: backend,
+        calls: 0,
+      };
+      return views.executable;
+    }
     const pointer = backend.mapReadWrite(mapped);
     this.#region = {
       pointer,
       size: mapped,
       state: "writable",
       platform: backend,
+      switches: true,
+      calls: 0,
     };
     return pointer;
   }
 
   /**
    * Unmaps the region. Functions made from it throw from now on. Does
-   * nothing when no memory is allocated.
+   * nothing when no memory is allocated. If the region's code is running
+   * (this is called from a callback of it), the manager is empty at once
+   * and the memory is unmapped when the last call into it returns.
    *
-   * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to unmap.
+   * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to unmap;
+   * the region then stays allocated and usable, and a later call retries.
    *
    * @example Releasing memory by hand
    * ```ts ignore
@@ -136,10 +196,12 @@ export class JITMemoryManager implements Disposable {
   deallocate(): void {
     const region = this.#region;
     if (region === undefined) return;
+    const running = region.calls > 0;
+    if (!running) unmapRegion(region);
     this.#region = undefined;
     region.state = "released";
     releaseDependents(region);
-    region.platform.unmap(region.pointer, region.size);
+    if (running) releaseWhenIdle(region, () => unmapRegion(region));
   }
 
   /**
@@ -159,10 +221,38 @@ export class JITMemoryManager implements Disposable {
    * ```
    */
   makeExecutable(): void {
+    this.#makeExecutable(this.#allocated().size);
+  }
+
+  /**
+   * Flushes `[0, flushed)` and makes the region read-execute. Where the OS
+   * refuses, and can dual-map, the region becomes dual-mapped instead.
+   */
+  #makeExecutable(flushed: number): void {
     const region = this.#allocated();
     if (region.state === "executable") return;
-    region.platform.flushInstructionCache(region.pointer, region.size);
-    region.platform.protect(region.pointer, region.size, "read-execute");
+    const backend = region.platform;
+    if (!region.switches) {
+      backend.flushInstructionCache(region.pointer, flushed);
+      region.state = "executable";
+      return;
+    }
+    backend.flushInstructionCache(region.pointer, flushed);
+    try {
+      backend.protect(region.pointer, region.size, "read-execute");
+    } catch (error) {
+      const dual = backend.dualMapping;
+      if (
+        dual === undefined || !(error instanceof JITMemoryManagerError) ||
+        error.reason !== "permission-denied"
+      ) throw error;
+      // The OS refuses to make written memory executable: the region runs
+      // from a read-execute view of a copy and is written through another.
+      region.writable = dual.convert(region.pointer, region.size);
+      region.switches = false;
+      refusesExecutable.add(backend);
+      backend.flushInstructionCache(region.pointer, flushed);
+    }
     region.state = "executable";
   }
 
@@ -171,8 +261,8 @@ export class JITMemoryManager implements Disposable {
    * until the next {@linkcode JITMemoryManager.makeExecutable}. Does
    * nothing if already writable.
    *
-   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, or `SYSTEM` if the OS
-   * refuses.
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `IN_USE` while the
+   * region's code is running, or `SYSTEM` if the OS refuses.
    *
    * @example Switching back to write
    * ```ts ignore
@@ -187,7 +277,10 @@ export class JITMemoryManager implements Disposable {
   makeWritable(): void {
     const region = this.#allocated();
     if (region.state === "writable") return;
-    region.platform.protect(region.pointer, region.size, "read-write");
+    if (region.calls > 0) throw inUseError("makeWritable()");
+    if (region.switches) {
+      region.platform.protect(region.pointer, region.size, "read-write");
+    }
     region.state = "writable";
   }
 
@@ -220,7 +313,7 @@ export class JITMemoryManager implements Disposable {
       );
     }
     checkRange(start, data.byteLength, region.size);
-    region.platform.write(offsetPointer(region.pointer, start), data);
+    region.platform.write(offsetPointer(writeBase(region), start), data);
   }
 
   /**
@@ -254,14 +347,20 @@ export class JITMemoryManager implements Disposable {
   }
 
   /**
-   * Overwrites bytes of code. On an executable region only the pages
-   * concerned become writable, are written and flushed, then go back to
-   * read-execute; on a writable region this is a plain write.
+   * Overwrites bytes of code. On a writable region this is a plain write.
+   * On an executable region the bytes are written through a second,
+   * read-write view of the same memory (made on the first such patch,
+   * where the platform can dual-map: Linux), so the code keeps its
+   * protection and other workers may keep running it; elsewhere only the
+   * pages concerned become writable for the write and go back to
+   * read-execute, which no other worker may be running meanwhile. The
+   * instruction cache is made coherent either way.
    *
    * @param offset Where to write, in bytes from the region start.
    * @param bytes The new bytes (as for {@linkcode JITMemoryManager.write}).
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT`,
-   * `OUT_OF_BOUNDS`, `SYSTEM`.
+   * `OUT_OF_BOUNDS`, `IN_USE` when the pages would have to be switched
+   * while the region's code is running, `SYSTEM`.
    *
    * @example Changing a constant in live x86-64 code
    * ```ts ignore
@@ -280,24 +379,7 @@ export class JITMemoryManager implements Disposable {
     const start = checkInteger(offset, 0, "offset");
     const data = toBytes(bytes);
     checkRange(start, data.byteLength, region.size);
-    if (data.byteLength === 0) return;
-    const target = offsetPointer(region.pointer, start);
-    if (region.state === "writable") {
-      region.platform.write(target, data);
-      return;
-    }
-    const backend = region.platform;
-    const pageSize = backend.pageSize();
-    const firstPage = Math.floor(start / pageSize) * pageSize;
-    const pages = roundUp(start + data.byteLength, pageSize) - firstPage;
-    const pagesPointer = offsetPointer(region.pointer, firstPage);
-    backend.protect(pagesPointer, pages, "read-write");
-    try {
-      backend.write(target, data);
-      backend.flushInstructionCache(target, data.byteLength);
-    } finally {
-      backend.protect(pagesPointer, pages, "read-execute");
-    }
+    patchRegion(region, start, data, region.calls > 0);
   }
 
   /**
@@ -521,4 +603,109 @@ export class JITMemoryManager implements Disposable {
     }
     return region;
   }
+
+  static {
+    managerInternals = {
+      makeExecutable: (manager, length) => manager.#makeExecutable(length),
+      region: (manager) => manager.#region,
+      patch: (manager, offset, bytes, running) =>
+        patchRegion(manager.#allocated(), offset, bytes, running),
+    };
+  }
+}
+
+/** Where writes go: the read-write view once there is one that is. */
+function writeBase(region: Region): Deno.PointerObject {
+  if (region.switches) return region.pointer;
+  if (region.writable === undefined) {
+    throw new JITMemoryManagerError(
+      "SYSTEM",
+      "The region lost its writable view in a failed deallocate(): " +
+        "deallocate() it again",
+    );
+  }
+  return region.writable;
+}
+
+/**
+ * Unmaps both views of a region; the writable one first, so that a failure
+ * leaves the region as usable as before (or without its extra view only).
+ */
+function unmapRegion(region: Region): void {
+  const backend = region.platform;
+  if (region.writable !== undefined) {
+    backend.unmap(region.writable, region.size);
+    region.writable = undefined;
+  }
+  backend.unmap(region.pointer, region.size);
+}
+
+/**
+ * Writes `data` at `start` of a region (see `JITMemoryManager.patch()`).
+ *
+ * @param region The region.
+ * @param start Where.
+ * @param data What.
+ * @param running Whether its code is running now.
+ */
+function patchRegion(
+  region: Region,
+  start: number,
+  data: Uint8Array,
+  running: boolean,
+): void {
+  if (data.byteLength === 0) return;
+  const backend = region.platform;
+  if (region.state === "writable") {
+    backend.write(offsetPointer(writeBase(region), start), data);
+    return;
+  }
+  const target = offsetPointer(region.pointer, start);
+  if (region.writable === undefined && backend.dualMapping !== undefined) {
+    try {
+      region.writable = backend.dualMapping.convert(
+        region.pointer,
+        region.size,
+      );
+    } catch {
+      // No second view to be had: the pages are switched instead.
+    }
+  }
+  if (region.writable !== undefined) {
+    backend.write(offsetPointer(region.writable, start), data);
+    backend.flushInstructionCache(target, data.byteLength);
+    return;
+  }
+  if (running) throw inUseError("patch()");
+  const pageSize = backend.pageSize();
+  const firstPage = Math.floor(start / pageSize) * pageSize;
+  const pages = roundUp(start + data.byteLength, pageSize) - firstPage;
+  const pagesPointer = offsetPointer(region.pointer, firstPage);
+  backend.protect(pagesPointer, pages, "read-write");
+  let failure: unknown;
+  try {
+    backend.write(target, data);
+    backend.flushInstructionCache(target, data.byteLength);
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    backend.protect(pagesPointer, pages, "read-execute");
+  } catch (error) {
+    // The pages stay writable: the region says so, and its functions
+    // throw NOT_EXECUTABLE until makeExecutable() succeeds.
+    region.state = "writable";
+    throw new JITMemoryManagerError(
+      "SYSTEM",
+      `${(error as Error).message}; the region was left writable: call ` +
+        `makeExecutable() to run it again`,
+      {
+        errno: (error as JITMemoryManagerError).errno,
+        syscall: (error as JITMemoryManagerError).syscall,
+        reason: (error as JITMemoryManagerError).reason,
+        cause: error,
+      },
+    );
+  }
+  if (failure !== undefined) throw failure;
 }

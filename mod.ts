@@ -46,6 +46,7 @@ export {
   type JITErrorCode,
   JITMemoryManagerError,
   type JITMemoryManagerErrorOptions,
+  type SystemErrorReason,
 } from "./errors.ts";
 export {
   type AsFunctionOptions,

@@ -38,6 +38,65 @@ export interface CodeRegion {
    * on the first binding (most regions never have one).
    */
   dependents?: Set<RegionDependent>;
+  /**
+   * Calls into the region through its functions that have not returned
+   * yet: more than 0 while its code runs (e.g. while it has called back
+   * into JavaScript), so that nothing unmaps it, takes its execute
+   * permission away or overwrites it under the running code.
+   */
+  calls: number;
+  /**
+   * What to do once the last call in flight returns: a release that was
+   * asked for while the code ran, deferred until it is safe.
+   */
+  whenIdle?: () => void;
+}
+
+/**
+ * Whether code of `region` is running now (a call into it has not
+ * returned).
+ *
+ * @param region A region of code.
+ * @returns `true` while calls are in flight.
+ */
+export function isRunning(region: CodeRegion): boolean {
+  return region.calls > 0;
+}
+
+/**
+ * Runs `release` now if no call into `region` is in flight, otherwise
+ * once the last one returns (from that call's wrapper; an error it throws
+ * is thrown by that call).
+ *
+ * @param region The region whose memory goes away.
+ * @param release What frees it.
+ */
+export function releaseWhenIdle(region: CodeRegion, release: () => void): void {
+  if (region.calls === 0) {
+    release();
+    return;
+  }
+  const earlier = region.whenIdle;
+  region.whenIdle = earlier === undefined ? release : () => {
+    earlier();
+    release();
+  };
+}
+
+/**
+ * The error for an operation that would take execute permission from, or
+ * overwrite, code that is running.
+ *
+ * @param operation What was asked, e.g. `"makeWritable()"`.
+ * @returns A `JITMemoryManagerError` with code `IN_USE`.
+ */
+export function inUseError(operation: string): JITMemoryManagerError {
+  return new JITMemoryManagerError(
+    "IN_USE",
+    `${operation} refused: the code is running (a call into it has not ` +
+      `returned, e.g. it called back into JavaScript). Call it after the ` +
+      `call returns.`,
+  );
 }
 
 /**
@@ -204,22 +263,15 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
   } catch (cause) {
     throw invalidDefinition(describe(cause), cause);
   }
-  const call = foreign.call.bind(foreign) as AnyCall;
-  // UnsafeFnPointer returns null for "void"; dlopen'd symbols (and the
-  // declared type) give undefined. Both paths return undefined.
-  const portable: AnyCall = definition.result === "void"
-    ? (...args) => {
-      call(...args);
-      return undefined;
-    }
-    : call;
+  const portable = portableCall(foreign, definition.result === "void");
   const arity = definition.parameters.length;
   const cell: CallCell = { target: portable };
-  const bindNow = mode === true && fastCalls !== undefined &&
-    fastCalls.supports(definition);
   // With fast: true the slot is taken first, so the wrapper can come from
-  // the slot's own factory and call the symbol directly.
-  const binding = bindNow ? fastCalls.bind(definition, pointer) : undefined;
+  // the slot's own factory and call the symbol directly. Where no slot can
+  // be had, the function stays portable, as documented.
+  const binding = mode === true && fastCalls !== undefined
+    ? tryBind(fastCalls, definition, pointer)
+    : undefined;
   const symbol = binding?.call as AnyCall | undefined;
   const wrapper =
     (symbol === undefined
@@ -236,26 +288,76 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
       symbol!,
     );
   } else if (mode === "auto" && fastCalls !== undefined) {
-    let remaining = AUTO_BIND_AFTER;
-    cell.target = (...args: unknown[]): unknown => {
-      if (--remaining === 0) {
-        cell.target = portable;
-        try {
-          if (fastCalls.supports(definition)) {
-            const late = fastCalls.bind(definition, pointer);
-            new Binder(region, cell, portable, new WeakRef(wrapper)).bind(
-              late,
-              slotStub(late.call as AnyCall, arity),
-            );
-          }
-        } catch {
-          // No trampoline to be had: the function stays portable.
-        }
-      }
-      return portable(...args);
-    };
+    cell.target = autoBinding(region, cell, portable, wrapper, fastCalls);
   }
   return wrapper as unknown as NativeFunction<D>;
+}
+
+/**
+ * The portable call of `foreign`. Made here, not in createNativeFunction:
+ * V8 gives every closure of a function one shared context, so a closure
+ * made there would hold the wrapper and keep a collected function's slot
+ * from ever being freed.
+ *
+ * @param foreign The function pointer.
+ * @param isVoid Whether the result is `void`.
+ * @returns A function calling it.
+ */
+function portableCall(
+  foreign: { call: unknown },
+  isVoid: boolean,
+): AnyCall {
+  const call = (foreign.call as AnyCall).bind(foreign);
+  if (!isVoid) return call;
+  // UnsafeFnPointer returns null for "void"; dlopen'd symbols (and the
+  // declared type) give undefined. Both paths return undefined.
+  return (...args) => {
+    call(...args);
+    return undefined;
+  };
+}
+
+/** A binding of `definition`'s signature, or `undefined` if none is had. */
+function tryBind(
+  fastCalls: FastCalls,
+  definition: Deno.ForeignFunction,
+  pointer: Deno.PointerObject,
+): FastCallBinding | undefined {
+  if (!fastCalls.supports(definition)) return undefined;
+  try {
+    return fastCalls.bind(definition, pointer);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The call target of an `"auto"` function before it is bound: counts its
+ * calls, and at the last portable one binds it. It holds the wrapper,
+ * which holds it (through `cell`): a cycle the collector reclaims whole.
+ * Once bound, the cell points elsewhere and only weak references remain.
+ */
+function autoBinding(
+  region: CodeRegion,
+  cell: CallCell,
+  portable: AnyCall,
+  wrapper: Wrapper,
+  fastCalls: FastCalls,
+): AnyCall {
+  let remaining = AUTO_BIND_AFTER;
+  return (...args: unknown[]): unknown => {
+    if (--remaining === 0) {
+      cell.target = portable;
+      const late = tryBind(fastCalls, wrapper.definition, wrapper.pointer);
+      if (late !== undefined) {
+        new Binder(region, cell, portable, new WeakRef(wrapper)).bind(
+          late,
+          slotStub(late.call as AnyCall, wrapper.definition.parameters.length),
+        );
+      }
+    }
+    return portable(...args);
+  };
 }
 
 /** A wrapper with the properties of a {@linkcode NativeFunction}. */
@@ -334,6 +436,7 @@ type WrapperFactory = (
   cell: CallCell,
   notCallable: (region: CodeRegion) => JITMemoryManagerError,
   argumentError: (cause: unknown) => JITMemoryManagerError,
+  idle: (region: CodeRegion) => void,
 ) => AnyCall;
 
 /** Parameter names of a wrapper; past six, a rest parameter. */
@@ -353,12 +456,18 @@ function compileWrapperFactory(arity: number, unique: boolean): WrapperFactory {
     "cell",
     "notCallable",
     "argumentError",
+    "idle",
     `${tag}return function (${parameters}) {
       if (region.state !== "executable") throw notCallable(region);
+      region.calls++;
       try {
         return cell.target(${parameters});
       } catch (error) {
         throw argumentError(error);
+      } finally {
+        if (--region.calls === 0 && region.whenIdle !== undefined) {
+          idle(region);
+        }
       }
     };`,
   ) as WrapperFactory;
@@ -379,7 +488,7 @@ function sharedWrapper(
     factory = compileWrapperFactory(arity, false);
     sharedFactories.set(arity, factory);
   }
-  return factory(region, cell, notCallable, argumentError);
+  return factory(region, cell, notCallable, argumentError, runIdle);
 }
 
 /** A wrapper from the factory of the trampoline slot `symbol` belongs to. */
@@ -394,7 +503,14 @@ function slotWrapper(
     factory = compileWrapperFactory(arity, true);
     slotFactories.set(symbol, factory);
   }
-  return factory(region, cell, notCallable, argumentError);
+  return factory(region, cell, notCallable, argumentError, runIdle);
+}
+
+/** Runs the release deferred until `region`'s last call returned. */
+function runIdle(region: CodeRegion): void {
+  const action = region.whenIdle;
+  region.whenIdle = undefined;
+  action?.();
 }
 
 /** The slot's stub: a function that only calls `symbol`. */
@@ -436,7 +552,9 @@ function notCallable(region: CodeRegion): JITMemoryManagerError {
     default:
       return new JITMemoryManagerError(
         "NOT_EXECUTABLE",
-        "The function's region is writable: call makeExecutable() first.",
+        "The function's memory is writable (after makeWritable(), or a " +
+          "protection switch that failed): it runs again once it is " +
+          "executable (makeExecutable(), or the owner's next operation).",
       );
   }
 }

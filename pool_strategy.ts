@@ -1,6 +1,6 @@
 /**
  * How a code pool gets code into executable memory: the three strategies
- * and the probe that picks one.
+ * and the choice `"auto"` makes.
  *
  * @module
  */
@@ -11,88 +11,143 @@ import { offsetPointer } from "./validate.ts";
 
 /**
  * How a `CodePool` writes code:
- * - `"mprotect"`: the pages written become read-write, then read-execute
- *   again (one switch per block for a batch);
- * - `"dual-map"` (Linux): each block is one memfd mapped twice, read-write
- *   and read-execute; no protection ever changes, which hardened kernels
- *   that refuse to make written memory executable still allow;
- * - `"map-jit"` (macOS on Apple silicon): MAP_JIT memory, written under the
- *   per-thread write switch.
+ * - `"dual-map"` (Linux; what `"auto"` picks there): each block is one
+ *   in-memory file mapped twice, read-write at a random address and
+ *   read-execute; no protection ever changes, so other workers may run
+ *   the pool's code while it is added to and released, and hardened
+ *   kernels that refuse to make written memory executable allow it;
+ * - `"map-jit"` (macOS on Apple silicon): MAP_JIT memory, written under
+ *   the per-thread write switch, which other threads never see;
+ * - `"mprotect"` (elsewhere): the pages written become read-write, then
+ *   read-execute again. New code only goes to pages that hold no other
+ *   live code, and released code is trap-filled when its pages hold no
+ *   live code any more, so adding and releasing never take execute
+ *   permission from code another worker may be running; `patch()` does,
+ *   for the pages of the span it patches (see README, Thread safety).
  *
  * @example Asking for dual mapping
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PoolStrategy } from "@bcpl/jit-memory";
  *
  * const strategy: PoolStrategy = "dual-map";
- * console.log(strategy);
+ * assert.equal(strategy, "dual-map");
  * ```
  */
 export type PoolStrategy = "mprotect" | "dual-map" | "map-jit";
 
-/** One write of a batch: bytes at an offset into a block. */
+/**
+ * One write of a batch into a block: bytes, or (without `bytes`) `length`
+ * bytes of trap instructions.
+ */
 export interface BlockWrite {
   /** Where in the block. */
   offset: number;
+  /** How many bytes. */
+  length: number;
   /** The address to write to (in the writable view). */
   writable: Deno.PointerObject;
   /** The same bytes' address in the executable view. */
   executable: Deno.PointerObject;
-  bytes: Uint8Array;
+  /** The bytes; trap instructions when absent. */
+  bytes?: Uint8Array;
 }
 
 /** A strategy: maps blocks and writes code into them. */
 export interface PoolBackend {
   readonly strategy: PoolStrategy;
   /**
-   * Maps a block of `size` bytes (a multiple of the page size), filled
-   * with `fill` when given, executable when this returns.
+   * Whether writing switches page protections, so that new code must go
+   * to pages holding no other live code.
    */
-  map(size: number, fill: Uint8Array | undefined): DualViews;
-  /** Unmaps a block. */
-  unmap(views: DualViews, size: number): void;
+  readonly switchesPages: boolean;
+  /**
+   * Maps a block of `size` bytes (a multiple of the page size), trap
+   * filled when `fill` is set (unless zeroed memory already traps),
+   * executable when this returns.
+   */
+  map(size: number, fill: boolean): DualViews;
+  /**
+   * Unmaps a block's mappings (one, or two views when dual-mapped); each
+   * one unmapped is removed from `mappings`, so that a failure can be
+   * retried without touching what is gone (its address may be reused).
+   */
+  unmap(mappings: Deno.PointerObject[], size: number): void;
   /**
    * Writes a batch into one block and makes the instruction cache see it;
    * the block is executable again (and never writable through its
    * executable view) when this returns.
+   *
+   * @throws {JITMemoryManagerError} `SYSTEM`; with `"mprotect"`, if the
+   * pages could not be made executable again, `leftWritable` says which.
    */
   write(views: DualViews, writes: readonly BlockWrite[]): void;
 }
 
-const EPERM = 1;
-const EACCES = 13;
-const probed = new WeakMap<Platform, PoolStrategy>();
+/**
+ * The mappings behind a block's views: one, or two when dual-mapped.
+ *
+ * @param views The views.
+ * @returns The distinct mappings, executable first.
+ */
+export function mappingsOf(views: DualViews): Deno.PointerObject[] {
+  return views.writable === views.executable
+    ? [views.executable]
+    : [views.executable, views.writable];
+}
+
+/**
+ * Pages the `"mprotect"` strategy could not make executable again after a
+ * write: they stay read-write until a later write of the block succeeds.
+ */
+export interface LeftWritable {
+  /** Offset of the first page in the block. */
+  offset: number;
+  /** Bytes. */
+  length: number;
+}
+
+/**
+ * The error of a write that left pages writable, with which ones; or of a
+ * map whose clean-up could not unmap what it had mapped (`stranded`).
+ */
+export type WriteError = JITMemoryManagerError & {
+  leftWritable?: LeftWritable;
+  stranded?: { views: DualViews; mappings: Deno.PointerObject[] };
+};
+
+/**
+ * Unmaps a block that failed before it was handed out; if that fails too,
+ * the first error carries the views (`stranded`), for the pool to unmap
+ * later.
+ */
+function abandon(
+  platform: Platform,
+  views: DualViews,
+  size: number,
+  error: unknown,
+): never {
+  const mappings = mappingsOf(views);
+  try {
+    unmapAll(platform, mappings, size);
+  } catch {
+    // Only what is still mapped: the rest may be someone else's by now.
+    (error as WriteError).stranded = { views, mappings };
+  }
+  throw error;
+}
 
 /**
  * The strategy `"auto"` stands for on `platform`: MAP_JIT on Apple
- * silicon; otherwise a page is written and made executable once per
- * process, and if the OS refuses (`EACCES`/`EPERM`), dual mapping.
+ * silicon; dual mapping wherever the platform has it; otherwise
+ * `"mprotect"`.
  *
  * @param platform The platform backend.
  * @returns The strategy to use.
- * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to make
- * written memory executable and has no dual mapping.
  */
 export function autoStrategy(platform: Platform): PoolStrategy {
   if (platform.writeMode === "thread-toggle") return "map-jit";
-  const known = probed.get(platform);
-  if (known !== undefined) return known;
-  const page = platform.pageSize();
-  const probe = platform.mapReadWrite(page);
-  let strategy: PoolStrategy = "mprotect";
-  try {
-    platform.write(probe, platform.trapBytes);
-    platform.protect(probe, page, "read-execute");
-  } catch (error) {
-    const refused = error instanceof JITMemoryManagerError &&
-      error.code === "SYSTEM" &&
-      (error.errno === EACCES || error.errno === EPERM);
-    if (!refused || platform.dualMapping === undefined) throw error;
-    strategy = "dual-map";
-  } finally {
-    platform.unmap(probe, page);
-  }
-  probed.set(platform, strategy);
-  return strategy;
+  return platform.dualMapping === undefined ? "mprotect" : "dual-map";
 }
 
 /**
@@ -131,45 +186,94 @@ function writeThrough(
   platform: Platform,
   writes: readonly BlockWrite[],
 ): void {
-  for (const { writable, executable, bytes } of writes) {
-    platform.write(writable, bytes);
-    platform.flushInstructionCache(executable, bytes.length);
+  for (const { writable, executable, bytes, length } of writes) {
+    if (bytes === undefined) platform.fillTraps(writable, length);
+    else platform.write(writable, bytes);
+    platform.flushInstructionCache(executable, length);
   }
+}
+
+/**
+ * Unmaps every mapping in `mappings`, removing those that went; throws
+ * the first failure after trying them all.
+ */
+export function unmapAll(
+  platform: Platform,
+  mappings: Deno.PointerObject[],
+  size: number,
+): void {
+  let failure: unknown;
+  for (const address of [...mappings]) {
+    try {
+      platform.unmap(address, size);
+      mappings.splice(mappings.indexOf(address), 1);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/** Fills a fresh block with traps, unless its zeroes already trap. */
+function fillBlock(
+  platform: Platform,
+  pointer: Deno.PointerObject,
+  size: number,
+): void {
+  if (!platform.zeroTraps) platform.fillTraps(pointer, size);
 }
 
 function protectBackend(platform: Platform): PoolBackend {
   return {
     strategy: "mprotect",
-    map(size: number, fill: Uint8Array | undefined): DualViews {
+    switchesPages: true,
+    map(size: number, fill: boolean): DualViews {
       const pointer = platform.mapReadWrite(size);
       try {
-        if (fill !== undefined) platform.write(pointer, fill);
+        if (fill) fillBlock(platform, pointer, size);
         platform.flushInstructionCache(pointer, size);
         platform.protect(pointer, size, "read-execute");
       } catch (error) {
-        platform.unmap(pointer, size);
-        throw error;
+        abandon(
+          platform,
+          { writable: pointer, executable: pointer },
+          size,
+          error,
+        );
       }
       return { writable: pointer, executable: pointer };
     },
-    unmap(views: DualViews, size: number): void {
-      platform.unmap(views.executable, size);
+    unmap(mappings: Deno.PointerObject[], size: number): void {
+      unmapAll(platform, mappings, size);
     },
     write(views: DualViews, writes: readonly BlockWrite[]): void {
       if (writes.length === 0) return;
       // Only the pages the batch touches become writable, once.
       const page = platform.pageSize();
-      const first = Math.min(...writes.map((w) => w.offset));
-      const end = Math.max(...writes.map((w) => w.offset + w.bytes.length));
+      let first = Infinity;
+      let end = 0;
+      for (const write of writes) {
+        first = Math.min(first, write.offset);
+        end = Math.max(end, write.offset + write.length);
+      }
       const start = Math.floor(first / page) * page;
       const length = Math.ceil(end / page) * page - start;
       const pages = offsetPointer(views.executable, start);
       platform.protect(pages, length, "read-write");
+      let failure: unknown;
       try {
         writeThrough(platform, writes);
-      } finally {
-        platform.protect(pages, length, "read-execute");
+      } catch (error) {
+        failure = error;
       }
+      try {
+        platform.protect(pages, length, "read-execute");
+      } catch (error) {
+        const left = error as WriteError;
+        left.leftWritable = { offset: start, length };
+        throw left;
+      }
+      if (failure !== undefined) throw failure;
     },
   };
 }
@@ -178,16 +282,19 @@ function dualBackend(platform: Platform): PoolBackend {
   const dual = platform.dualMapping!;
   return {
     strategy: "dual-map",
-    map(size: number, fill: Uint8Array | undefined): DualViews {
+    switchesPages: false,
+    map(size: number, fill: boolean): DualViews {
       const views = dual.map(size);
-      if (fill !== undefined) {
-        platform.write(views.writable, fill);
+      try {
+        if (fill) fillBlock(platform, views.writable, size);
         platform.flushInstructionCache(views.executable, size);
+      } catch (error) {
+        abandon(platform, views, size, error);
       }
       return views;
     },
-    unmap(views: DualViews, size: number): void {
-      dual.unmap(views, size);
+    unmap(mappings: Deno.PointerObject[], size: number): void {
+      unmapAll(platform, mappings, size);
     },
     write(_views: DualViews, writes: readonly BlockWrite[]): void {
       writeThrough(platform, writes);
@@ -198,16 +305,24 @@ function dualBackend(platform: Platform): PoolBackend {
 function mapJitBackend(platform: Platform): PoolBackend {
   return {
     strategy: "map-jit",
-    map(size: number, fill: Uint8Array | undefined): DualViews {
+    switchesPages: false,
+    map(size: number, fill: boolean): DualViews {
       const pointer = platform.mapReadWrite(size);
-      if (fill !== undefined) {
-        platform.write(pointer, fill);
+      try {
+        if (fill) fillBlock(platform, pointer, size);
         platform.flushInstructionCache(pointer, size);
+      } catch (error) {
+        abandon(
+          platform,
+          { writable: pointer, executable: pointer },
+          size,
+          error,
+        );
       }
       return { writable: pointer, executable: pointer };
     },
-    unmap(views: DualViews, size: number): void {
-      platform.unmap(views.executable, size);
+    unmap(mappings: Deno.PointerObject[], size: number): void {
+      unmapAll(platform, mappings, size);
     },
     write(_views: DualViews, writes: readonly BlockWrite[]): void {
       writeThrough(platform, writes);

@@ -1,6 +1,8 @@
 /**
- * Patching a live function: the code stays read-execute except for the
- * moment its page is rewritten, and the function object keeps working.
+ * Patching a live function: the function object keeps working and runs the
+ * new code. On Linux the code stays read-execute throughout (the bytes go
+ * through a second, writable view of its memory, so other workers may keep
+ * running it); elsewhere its page is writable for the moment of the write.
  *
  *     deno run --allow-ffi examples/patching.ts
  *

@@ -23,6 +23,8 @@
 
 import {
   createPosixPlatform,
+  errnoCalls,
+  errnoReader,
   MAP_PRIVATE,
   posixSymbols,
   PROT_EXEC,
@@ -86,7 +88,10 @@ export function createDarwinPlatform(
   const toggle = libSystem.pthread_jit_write_protect_np;
   const threadToggle = arch === "aarch64" && toggle !== null &&
     libSystem.pthread_jit_write_protect_supported_np?.() === 1;
-  return createPosixPlatform(libSystem, {
+  // Darwin's system-call interface is private; errno is read right after
+  // a failed call, with nothing allocated in between (see posix.ts).
+  const calls = errnoCalls(libSystem, errnoReader(libSystem.__error));
+  return createPosixPlatform(libSystem, calls, {
     os: "darwin",
     arch,
     mapFlags: MAP_PRIVATE | MAP_ANON | MAP_JIT,
@@ -95,7 +100,7 @@ export function createDarwinPlatform(
       : PROT_READ | PROT_WRITE,
     pageSizeName: SC_PAGESIZE,
     writeMode: threadToggle ? "thread-toggle" : "protect",
-    errnoLocation: () => libSystem.__error(),
+    errorCapture: "next-call",
     flushInstructionCache: arch === "x86_64"
       ? () => {}
       : (address, size) =>

@@ -1,19 +1,44 @@
 /**
- * Dual mapping on Linux: one memfd mapped twice, read-write where code is
- * written and read-execute where it runs. No page is ever writable and
- * executable through one mapping, and no protection changes after the
+ * Dual mapping on Linux: one in-memory file mapped twice, read-write where
+ * code is written and read-execute where it runs. No page is ever writable
+ * and executable through one mapping, and no protection changes after the
  * mapping is made, which is what hardened kernels (SELinux `execmem`
- * denials, PaX MPROTECT) still allow.
+ * denials, PaX MPROTECT) still allow, and what lets other threads run the
+ * code while it is written next to them.
+ *
+ * Hardening:
+ * - the writable view is placed at a random address, unrelated to the
+ *   executable one, so a code address does not reveal where to write;
+ * - the memfd is sealed (`F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL`):
+ *   nobody can truncate it under running code;
+ * - where `memfd_create` is refused, an unnamed `O_TMPFILE` file in
+ *   `/dev/shm` or `/tmp` backs the views instead (it cannot be sealed).
+ *   The first source that maps executable is kept for the process; if
+ *   every one is refused, dual mapping is not tried again.
  *
  * @module
  */
 
-import { createExecutableMemfd, type MemfdNative } from "./memfd.ts";
+import { JITMemoryManagerError, type SystemErrorReason } from "../errors.ts";
+import {
+  createExecutableMemfd,
+  createTemporaryFile,
+  type MemfdCalls,
+  sealSize,
+} from "./memfd.ts";
 import { systemError } from "./native_error.ts";
-import type { DualMapping, DualViews, OsError } from "./types.ts";
+import {
+  MAP_FIXED,
+  MAP_SHARED,
+  mmapErrno,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+} from "./posix.ts";
+import type { Architecture, DualMapping, DualViews, OsError } from "./types.ts";
 
-/** The C functions dual mapping needs, or fakes of them. */
-export interface DualMappingNative extends MemfdNative {
+/** The system calls dual mapping needs, in the `-errno` convention. */
+export interface DualMappingCalls extends MemfdCalls {
   ftruncate(fd: number, length: bigint): number;
   mmap(
     address: Deno.PointerValue,
@@ -23,81 +48,276 @@ export interface DualMappingNative extends MemfdNative {
     fd: number,
     offset: bigint,
   ): Deno.PointerValue;
+  mprotect(
+    address: Deno.PointerValue,
+    length: bigint,
+    protection: number,
+  ): number;
   munmap(address: Deno.PointerValue, length: bigint): number;
   close(fd: number): number;
 }
 
-const PROT_READ = 0x1;
-const PROT_WRITE = 0x2;
-const PROT_EXEC = 0x4;
-const MAP_SHARED = 0x01;
-const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
+/** Where the backing file of a dual mapping comes from. */
+export type BackingSource = "memfd" | "/dev/shm" | "/tmp";
+
+const SOURCES: readonly BackingSource[] = ["memfd", "/dev/shm", "/tmp"];
+/** Errors that mean a source cannot work here, so the next is tried. */
+const REFUSALS = new Set<SystemErrorReason>([
+  "permission-denied",
+  "unsupported",
+  "invalid-argument",
+]);
+const MAP_PRIVATE = 0x02;
+const MAP_ANONYMOUS = 0x20;
+const ENOMEM = 12;
+
+/** Random placements of the writable view: [2^40, 2^46), page-aligned. */
+const HINT_LOW = 2 ** 40;
+const HINT_SPAN = 2 ** 46 - 2 ** 40;
+
+/** The facts dual mapping needs beyond the system calls. */
+export interface DualMappingConfig {
+  /** The CPU (`O_TMPFILE` differs). */
+  arch: Architecture;
+  /** The page size. */
+  pageSize(): number;
+  /** Describes an error number. */
+  osError(code: number): OsError;
+  /** Random bytes (tests make it predictable). */
+  random?(bytes: Uint8Array): Uint8Array;
+}
+
+/** Dual mapping plus what tests and the probe ask of it. */
+export interface LinuxDualMapping extends DualMapping {
+  /** The backing source in use, once one has worked. */
+  source(): BackingSource | undefined;
+}
 
 /**
- * Builds dual mapping over libc (or fakes of it).
+ * Builds dual mapping over Linux's system calls (or fakes of them).
  *
- * @param native `memfd_create`, `ftruncate`, `mmap`, `munmap`, `close`.
- * @param lastError Reads the OS error after a failure.
+ * @param calls The system calls.
+ * @param config The CPU, page size and error descriptions.
  * @returns The dual-mapping primitives.
  */
 export function createDualMapping(
-  native: DualMappingNative,
-  lastError: () => OsError,
-): DualMapping {
-  function view(
+  calls: DualMappingCalls,
+  config: DualMappingConfig,
+): LinuxDualMapping {
+  let working: BackingSource | undefined;
+  /** Set once every source was refused: nothing is tried again. */
+  let refused: JITMemoryManagerError | undefined;
+  const random = config.random ??
+    ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
+
+  function fail(syscall: string, detail: string, code: number): never {
+    throw systemError(syscall, detail, config.osError(code));
+  }
+
+  /** A page-aligned address to ask for, far from everything else. */
+  function randomHint(size: number): Deno.PointerValue {
+    const page = config.pageSize();
+    const [high, low] = new Uint32Array(random(new Uint8Array(8)).buffer);
+    const fraction = (high * 2 ** 32 + low) / 2 ** 64;
+    const offset = Math.floor((fraction * (HINT_SPAN - size)) / page) * page;
+    return Deno.UnsafePointer.create(BigInt(HINT_LOW + offset));
+  }
+
+  function mapView(
+    at: Deno.PointerValue,
     fd: number,
     size: number,
     protection: number,
+    fixed: boolean,
   ): Deno.PointerObject {
-    const address = native.mmap(
-      null,
+    const address = calls.mmap(
+      at,
       BigInt(size),
       protection,
-      MAP_SHARED,
+      MAP_SHARED | (fixed ? MAP_FIXED : 0),
       fd,
       0n,
     );
-    if (address === null || Deno.UnsafePointer.value(address) === MAP_FAILED) {
-      throw systemError(
+    const errno = mmapErrno(address);
+    if (errno !== 0 || address === null) {
+      fail(
         "mmap",
         `${size} bytes, shared ${
           protection & PROT_EXEC ? "read-execute" : "read-write"
         }`,
-        lastError(),
+        errno,
       );
     }
     return address;
   }
 
+  /** A sized (and, for memfds, sealed) file from `source`. */
+  function openFile(source: BackingSource, size: number): number {
+    const fd = source === "memfd"
+      ? createExecutableMemfd(calls, "jit-memory-code", config.osError, true)
+      : createTemporaryFile(calls, source, config.arch, config.osError);
+    try {
+      const result = calls.ftruncate(fd, BigInt(size));
+      if (result < 0) fail("ftruncate", `${size} bytes`, -result);
+      if (source === "memfd") sealSize(calls, fd, config.osError);
+      return fd;
+    } catch (error) {
+      calls.close(fd);
+      throw error;
+    }
+  }
+
+  function unmapQuietly(address: Deno.PointerObject, size: number): void {
+    calls.munmap(address, BigInt(size));
+  }
+
+  /** Maps both views of a new file from `source`. */
+  function mapFrom(source: BackingSource, size: number): DualViews {
+    const fd = openFile(source, size);
+    try {
+      const writable = mapView(
+        randomHint(size),
+        fd,
+        size,
+        PROT_READ | PROT_WRITE,
+        false,
+      );
+      try {
+        const executable = mapView(
+          null,
+          fd,
+          size,
+          PROT_READ | PROT_EXEC,
+          false,
+        );
+        return { writable, executable };
+      } catch (error) {
+        unmapQuietly(writable, size);
+        throw error;
+      }
+    } finally {
+      // The mappings keep the memory; the descriptor is not needed.
+      calls.close(fd);
+    }
+  }
+
+  /**
+   * Runs `attempt` with the source that worked before, or tries each in
+   * turn until one works; a refusal (not a lack of memory) moves on.
+   */
+  function withSource<T>(attempt: (source: BackingSource) => T): T {
+    if (working !== undefined) return attempt(working);
+    if (refused !== undefined) {
+      throw new JITMemoryManagerError(
+        "UNSUPPORTED",
+        `Dual mapping is refused here: ${refused.message}`,
+        { cause: refused },
+      );
+    }
+    let first: JITMemoryManagerError | undefined;
+    for (const source of SOURCES) {
+      try {
+        const result = attempt(source);
+        working = source;
+        return result;
+      } catch (error) {
+        const failure = error as JITMemoryManagerError;
+        // Only a refusal says the source cannot work here; a lack of
+        // memory or descriptors says nothing yet.
+        if (!REFUSALS.has(failure.reason ?? "other")) throw error;
+        first ??= failure;
+      }
+    }
+    refused = first;
+    throw first;
+  }
+
   return {
     map(size: number): DualViews {
-      const fd = createExecutableMemfd(native, "jit-memory-code", lastError);
-      try {
-        if (native.ftruncate(fd, BigInt(size)) !== 0) {
-          throw systemError("ftruncate", `${size} bytes`, lastError());
-        }
-        const writable = view(fd, size, PROT_READ | PROT_WRITE);
+      return withSource((source) => mapFrom(source, size));
+    },
+    convert(address: Deno.PointerObject, size: number): Deno.PointerObject {
+      return withSource((source) => {
+        const fd = openFile(source, size);
         try {
-          return {
-            writable,
-            executable: view(fd, size, PROT_READ | PROT_EXEC),
-          };
-        } catch (error) {
-          native.munmap(writable, BigInt(size));
-          throw error;
+          const writable = mapView(
+            randomHint(size),
+            fd,
+            size,
+            PROT_READ | PROT_WRITE,
+            false,
+          );
+          try {
+            copyPages(address, writable, size);
+            replaceInPlace(address, fd, size, writable);
+            return writable;
+          } catch (error) {
+            unmapQuietly(writable, size);
+            throw error;
+          }
+        } finally {
+          calls.close(fd);
         }
-      } finally {
-        // The mappings keep the memory; the descriptor is not needed.
-        native.close(fd);
-      }
+      });
     },
-    unmap(views: DualViews, size: number): void {
-      const failures = [views.executable, views.writable].filter((address) =>
-        native.munmap(address, BigInt(size)) !== 0
-      );
-      if (failures.length > 0) {
-        throw systemError("munmap", `${size} bytes, dual-mapped`, lastError());
-      }
-    },
+    source: () => working,
   };
+
+  /**
+   * Maps the file read-execute over the region at `address`. If that
+   * fails after the kernel dropped the old mapping (it may, for
+   * `MAP_FIXED`), the region is rebuilt from the copy, so the address
+   * stays mapped with its code either way.
+   */
+  function replaceInPlace(
+    address: Deno.PointerObject,
+    fd: number,
+    size: number,
+    copy: Deno.PointerObject,
+  ): void {
+    try {
+      mapView(address, fd, size, PROT_READ | PROT_EXEC, true);
+      return;
+    } catch (error) {
+      // A re-protect of a mapped range succeeds; of an unmapped one, ENOMEM.
+      const still = calls.mprotect(
+        address,
+        BigInt(size),
+        PROT_READ | PROT_EXEC,
+      );
+      if (still !== -ENOMEM) throw error;
+      restorePrivate(address, size, copy);
+      throw error;
+    }
+  }
+
+  /** Maps private memory back at `address`, with the bytes of `copy`. */
+  function restorePrivate(
+    address: Deno.PointerObject,
+    size: number,
+    copy: Deno.PointerObject,
+  ): void {
+    const restored = calls.mmap(
+      address,
+      BigInt(size),
+      PROT_READ | PROT_WRITE,
+      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+      -1,
+      0n,
+    );
+    if (mmapErrno(restored) !== 0) return;
+    copyPages(copy, address, size);
+    calls.mprotect(address, BigInt(size), PROT_READ | PROT_EXEC);
+  }
+}
+
+/** Copies `size` bytes between two readable (and, at `to`, writable) views. */
+function copyPages(
+  from: Deno.PointerObject,
+  to: Deno.PointerObject,
+  size: number,
+): void {
+  new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(to, size)).set(
+    new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(from, size)),
+  );
 }

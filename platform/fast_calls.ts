@@ -23,7 +23,11 @@
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
-import { createExecutableMemfd } from "./memfd.ts";
+import {
+  type LibraryOpener,
+  type LoaderCalls,
+  loadMemfdLibrary,
+} from "./memfd_library.ts";
 import { systemError } from "./native_error.ts";
 import { BASE_SYMBOL, buildTrampolineLibrary } from "./trampoline_library.ts";
 import type { Architecture, OsError } from "./types.ts";
@@ -50,17 +54,27 @@ export interface FastCallStats {
   slots: number;
   /** Slots bound now. */
   bound: number;
+  /**
+   * `false` once a trampoline library failed to load (e.g. where memfds
+   * may not be mapped executable): every function then stays on
+   * `Deno.UnsafeFnPointer`, and no load is tried again.
+   */
+  available: boolean;
 }
 
 /** Binds JIT'd functions to dlopen-speed trampolines. */
 export interface FastCalls {
   /**
    * Whether Deno fast-calls `definition` (integers, floats, `bool`,
-   * `pointer`, `buffer`; results also `void`). Structs and `function`
-   * types stay on the portable path.
+   * `pointer`, `buffer`; results also `void`) and trampolines can be
+   * loaded here. Structs and `function` types stay on the portable path.
    */
   supports(definition: Deno.ForeignFunction): boolean;
-  /** Binds the code at `address` to a free trampoline of its signature. */
+  /**
+   * Binds the code at `address` to a free trampoline of its signature.
+   * A failure to load a trampoline library also turns `supports()` false
+   * for good (a negative cache), so it is tried once per process.
+   */
   bind(
     definition: Deno.ForeignFunction,
     address: Deno.PointerObject,
@@ -69,16 +83,13 @@ export interface FastCalls {
   stats(): FastCallStats;
 }
 
-/** The C functions the binder needs. */
-export interface FastCallNative {
-  memfd_create(name: Uint8Array, flags: number): number;
-  write(fd: number, buffer: Uint8Array, count: bigint): number | bigint;
+/** The system calls the binder needs, in the `-errno` convention. */
+export interface FastCallCalls extends LoaderCalls {
   mprotect(
     address: Deno.PointerValue,
     length: bigint,
     protection: number,
   ): number;
-  close(fd: number): number;
 }
 
 /** What the binder needs from its platform. */
@@ -87,13 +98,10 @@ export interface FastCallConfig {
   arch: Architecture;
   /** The page size. */
   pageSize(): number;
-  /** The last OS error, for failed native calls. */
-  lastError(): OsError;
+  /** Describes an error number. */
+  osError(code: number): OsError;
   /** Opens a library; `Deno.dlopen` outside tests. */
-  open<const S extends Deno.ForeignLibraryInterface>(
-    path: string,
-    symbols: S,
-  ): Deno.DynamicLibrary<S>;
+  open: LibraryOpener;
 }
 
 const FAST_PARAMETER_TYPES = new Set([
@@ -123,34 +131,49 @@ interface Library {
   readonly slots: BigUint64Array;
   readonly slotTable: Deno.PointerObject;
   readonly trap: bigint;
+  /** Slots pointing to the trap, free to bind. */
   readonly free: number[];
+  /**
+   * Slots let go whose write back to the trap failed: no wrapper calls
+   * them any more, and the next bind retries the write before using them.
+   */
+  readonly untrapped: number[];
 }
 
 /**
  * Creates a binder over memfd-backed trampoline libraries.
  *
- * @param native `memfd_create`, `write` and `mprotect` from libc.
+ * @param calls `memfd_create`, `write`, `close` and `mprotect`.
  * @param config The platform's facts and `Deno.dlopen`.
  * @returns The binder.
  */
 export function createFastCalls(
-  native: FastCallNative,
+  calls: FastCallCalls,
   config: FastCallConfig,
 ): FastCalls {
   const bySignature = new Map<string, Library[]>();
-  const counts = { libraries: 0, slots: 0, bound: 0 };
+  let unavailable = false;
 
   function protect(library: Library, protection: number): void {
     const length = BigInt(config.pageSize());
-    if (native.mprotect(library.slotTable, length, protection) !== 0) {
-      throw systemError("mprotect", "trampoline slots", config.lastError());
+    const result = calls.mprotect(library.slotTable, length, protection);
+    if (result < 0) {
+      throw systemError(
+        "mprotect",
+        "trampoline slots",
+        config.osError(-result),
+      );
     }
   }
 
-  function writeSlot(library: Library, index: number, value: bigint): void {
+  function writeSlots(
+    library: Library,
+    indices: readonly number[],
+    value: bigint,
+  ): void {
     protect(library, PROT_READ | PROT_WRITE);
     try {
-      library.slots[index] = value;
+      for (const index of indices) library.slots[index] = value;
     } finally {
       protect(library, PROT_READ);
     }
@@ -161,11 +184,6 @@ export function createFastCalls(
     size: number,
   ): Library {
     const built = buildTrampolineLibrary(config.arch, size, config.pageSize());
-    const fd = createExecutableMemfd(
-      native,
-      "jit-memory-trampolines",
-      config.lastError,
-    );
     const signature = {
       parameters: definition.parameters,
       result: definition.result,
@@ -174,35 +192,20 @@ export function createFastCalls(
       [BASE_SYMBOL]: { parameters: [], result: "pointer" },
     };
     for (const name of built.names) symbols[name] = signature;
-    // The descriptor is closed as soon as the library is mapped: a
-    // worker's libraries go away with the worker, and a descriptor kept
-    // for them would be lost with it, one per library, until EMFILE.
     let library: Deno.DynamicLibrary<Record<string, Deno.ForeignFunction>>;
     try {
-      for (let written = 0; written < built.image.length;) {
-        const result = Number(native.write(
-          fd,
-          built.image.subarray(written),
-          BigInt(built.image.length - written),
-        ));
-        if (result <= 0) {
-          throw systemError("write", "trampoline library", config.lastError());
-        }
-        written += result;
-      }
-      try {
-        library = config.open(uniqueDescriptorPath(fd), symbols);
-      } catch (cause) {
-        throw new JITMemoryManagerError(
-          "UNSUPPORTED",
-          `Cannot load a trampoline library: ${
-            cause instanceof Error ? cause.message : String(cause)
-          }`,
-          { cause },
-        );
-      }
-    } finally {
-      native.close(fd);
+      library = loadMemfdLibrary(
+        calls,
+        "jit-memory-trampolines",
+        built.image,
+        symbols,
+        config.open,
+        config.osError,
+      );
+    } catch (error) {
+      // Where one library cannot be loaded, none can: stop trying.
+      unavailable = true;
+      throw error;
     }
     const fns = library.symbols as Record<
       string,
@@ -218,21 +221,31 @@ export function createFastCalls(
       slotTable,
       trap: Deno.UnsafePointer.value(base) + BigInt(built.trapOffset),
       free: built.names.map((_, index) => size - 1 - index),
+      untrapped: [],
     };
-    protect(result, PROT_READ | PROT_WRITE);
-    result.slots.fill(result.trap);
-    protect(result, PROT_READ);
-    counts.libraries++;
-    counts.slots += size;
+    writeSlots(result, result.free, result.trap);
     return result;
+  }
+
+  /** Points slots whose release failed back to the trap, if it works now. */
+  function retrapSlots(library: Library): void {
+    if (library.untrapped.length === 0) return;
+    try {
+      writeSlots(library, library.untrapped, library.trap);
+    } catch {
+      return; // still failing: they stay out of use
+    }
+    library.free.push(...library.untrapped);
+    library.untrapped.length = 0;
   }
 
   return {
     supports(definition: Deno.ForeignFunction): boolean {
       const { parameters, result } = definition;
-      return parameters.every((type) =>
-        typeof type === "string" && FAST_PARAMETER_TYPES.has(type)
-      ) &&
+      return !unavailable &&
+        parameters.every((type) =>
+          typeof type === "string" && FAST_PARAMETER_TYPES.has(type)
+        ) &&
         typeof result === "string" &&
         (result === "void" || FAST_PARAMETER_TYPES.has(result)) &&
         definition.nonblocking !== true;
@@ -241,9 +254,16 @@ export function createFastCalls(
       definition: Deno.ForeignFunction,
       address: Deno.PointerObject,
     ): FastCallBinding {
+      if (unavailable) {
+        throw new JITMemoryManagerError(
+          "UNSUPPORTED",
+          "Trampoline libraries cannot be loaded in this process",
+        );
+      }
       const key = `${definition.parameters.join(",")}->${definition.result}`;
       const libraries = bySignature.get(key) ?? [];
       bySignature.set(key, libraries);
+      for (const candidate of libraries) retrapSlots(candidate);
       let library = libraries.find((candidate) => candidate.free.length > 0);
       if (library === undefined) {
         const size = Math.min(MAX_LIBRARY_SIZE, 2 ** libraries.length);
@@ -253,21 +273,24 @@ export function createFastCalls(
       const owner = library;
       const index = owner.free.pop()!;
       try {
-        writeSlot(owner, index, Deno.UnsafePointer.value(address));
+        writeSlots(owner, [index], Deno.UnsafePointer.value(address));
       } catch (error) {
         owner.free.push(index);
         throw error;
       }
-      counts.bound++;
       let released = false;
       return {
         call: owner.functions[index],
         release(): void {
           if (released) return;
           released = true;
-          writeSlot(owner, index, owner.trap);
-          owner.free.push(index);
-          counts.bound--;
+          try {
+            writeSlots(owner, [index], owner.trap);
+            owner.free.push(index);
+          } catch {
+            // Never thrown at a release: the slot waits for the next bind.
+            owner.untrapped.push(index);
+          }
         },
         slotPointer: Deno.UnsafePointer.offset(owner.slotTable, index * 8)!,
         slotValue: () => owner.slots[index],
@@ -275,29 +298,22 @@ export function createFastCalls(
       };
     },
     stats(): FastCallStats {
-      return { ...counts };
+      let libraries = 0;
+      let slots = 0;
+      let idle = 0;
+      for (const group of bySignature.values()) {
+        for (const library of group) {
+          libraries++;
+          slots += library.functions.length;
+          idle += library.free.length + library.untrapped.length;
+        }
+      }
+      return {
+        libraries,
+        slots,
+        bound: slots - idle,
+        available: !unavailable,
+      };
     },
   };
-}
-
-/**
- * A path that opens descriptor `fd` and that no other library of this
- * process has been opened with. glibc takes an already loaded library for
- * any later `dlopen` of the same path string, and a closed descriptor's
- * number (so its `/proc/self/fd/N` path) is soon handed out again. A random
- * 48-bit tag is spelled in path segments the kernel resolves to nothing,
- * `./` for a one and an empty segment for a zero.
- *
- * @param fd The open descriptor.
- * @returns A path like `/proc/self/././/./…/fd/7`.
- */
-export function uniqueDescriptorPath(fd: number): string {
-  const tag = crypto.getRandomValues(new Uint8Array(6));
-  let segments = "";
-  for (const byte of tag) {
-    for (let bit = 7; bit >= 0; bit--) {
-      segments += (byte >> bit) & 1 ? "./" : "/";
-    }
-  }
-  return `/proc/self/${segments}fd/${fd}`;
 }

@@ -1,57 +1,35 @@
 /**
- * Linux: glibc's mmap family, and libgcc_s's `__clear_cache` for
- * instruction-cache coherence on AArch64.
+ * Linux: memory system calls made directly (syscall_library.ts), or
+ * through glibc where that library cannot be loaded; dual mapping over
+ * memfds; fast calls through trampoline libraries; and libgcc_s's
+ * `__clear_cache` for instruction-cache coherence on AArch64.
  *
  * @module
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
 import { createDualMapping } from "./dual_mapping.ts";
-import { createFastCalls, type FastCallConfig } from "./fast_calls.ts";
+import { createFastCalls } from "./fast_calls.ts";
+import {
+  libcCalls,
+  libcSymbols,
+  type LinuxCalls,
+  type LinuxLibc,
+} from "./linux_calls.ts";
+import type { LibraryOpener } from "./memfd_library.ts";
 import { openLibrary } from "./open_library.ts";
 import {
   createPosixPlatform,
+  errnoReader,
   MAP_PRIVATE,
-  posixSymbols,
+  osErrorDescriber,
   PROT_READ,
   PROT_WRITE,
 } from "./posix.ts";
-import type { Architecture, Platform } from "./types.ts";
+import { loadSyscalls } from "./syscall_library.ts";
+import type { Architecture, ErrorCapture, Platform } from "./types.ts";
 
-/** glibc's symbols: the POSIX set plus Linux's errno accessor. */
-export const libcSymbols = {
-  ...posixSymbols,
-  __errno_location: {
-    parameters: [],
-    result: "pointer", // int *
-  },
-  memfd_create: {
-    parameters: [
-      "buffer", // const char *name
-      "u32", // unsigned int flags
-    ],
-    result: "i32", // int  (-1 on error)
-  },
-  write: {
-    parameters: [
-      "i32", // int fd
-      "buffer", // const void *buf
-      "usize", // size_t count
-    ],
-    result: "isize", // ssize_t  (-1 on error)
-  },
-  ftruncate: {
-    parameters: [
-      "i32", // int fd
-      "i64", // off_t length
-    ],
-    result: "i32", // int  (-1 on error)
-  },
-  close: {
-    parameters: ["i32"], // int fd
-    result: "i32", // int  (-1 on error)
-  },
-} as const satisfies Deno.ForeignLibraryInterface;
+export { libcSymbols, type LinuxLibc } from "./linux_calls.ts";
 
 /** libgcc_s's cache maintenance routine, as the compiler itself emits it. */
 export const libgccSymbols = {
@@ -64,8 +42,6 @@ export const libgccSymbols = {
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-/** The bound functions of {@linkcode libcSymbols}, or a fake of them. */
-export type LinuxLibc = Deno.DynamicLibrary<typeof libcSymbols>["symbols"];
 /** The bound functions of {@linkcode libgccSymbols}, or a fake of them. */
 export type LinuxLibgcc = Deno.DynamicLibrary<typeof libgccSymbols>["symbols"];
 
@@ -77,22 +53,36 @@ export const SC_PAGESIZE = 30;
 const LIBC = "libc.so.6";
 const LIBGCC = "libgcc_s.so.1";
 
+/** How a Linux backend makes its system calls. */
+export interface LinuxOptions {
+  /**
+   * Opens libraries (trampolines for fast calls); without it the backend
+   * has no fast calls.
+   */
+  dlopen?: LibraryOpener;
+  /**
+   * The system calls: made directly (`"in-result"` capture), or by default
+   * glibc's functions with `errno` read right after a failure.
+   */
+  calls?: { calls: LinuxCalls; capture: ErrorCapture };
+}
+
 /**
  * Builds the Linux backend over bound (or fake) native functions.
  *
- * @param libc glibc's functions.
+ * @param libc glibc's functions (`memcpy`, `sysconf`, `strerror`, and the
+ *   system calls unless `options.calls` gives others).
  * @param arch The CPU architecture.
  * @param loadLibgcc Opens libgcc_s; called at most once, on the first
  *   instruction-cache flush on AArch64.
- * @param dlopen Opens trampoline libraries for fast calls; without it the
- *   backend has no fast calls.
+ * @param options Fast calls and the source of system calls.
  * @returns The Linux platform backend.
  */
 export function createLinuxPlatform(
   libc: LinuxLibc,
   arch: Architecture,
   loadLibgcc: () => LinuxLibgcc,
-  dlopen?: FastCallConfig["open"],
+  options: LinuxOptions = {},
 ): Platform {
   let libgcc: LinuxLibgcc | undefined;
 
@@ -114,43 +104,70 @@ export function createLinuxPlatform(
     libgcc.__clear_cache(address, Deno.UnsafePointer.offset(address, size));
   }
 
-  const posix = createPosixPlatform(libc, {
+  const { calls, capture } = options.calls ?? {
+    calls: libcCalls(libc, errnoReader(libc.__errno_location)),
+    capture: "next-call",
+  };
+  const posix = createPosixPlatform(libc, calls, {
     os: "linux",
     arch,
     mapFlags: MAP_PRIVATE | MAP_ANONYMOUS,
     mapProtection: PROT_READ | PROT_WRITE,
     pageSizeName: SC_PAGESIZE,
     writeMode: "protect",
-    errnoLocation: () => libc.__errno_location(),
+    errorCapture: capture,
     flushInstructionCache: arch === "x86_64" ? () => {} : clearCache,
   });
-  const dualMapping = createDualMapping(libc, posix.lastError);
+  const dualMapping = createDualMapping(calls, {
+    arch,
+    pageSize: posix.pageSize,
+    osError: posix.osError,
+  });
+  const dlopen = options.dlopen;
   if (dlopen === undefined) return { ...posix, dualMapping };
   return {
     ...posix,
     dualMapping,
-    fastCalls: createFastCalls(libc, {
+    fastCalls: createFastCalls(calls, {
       arch,
       pageSize: posix.pageSize,
-      lastError: posix.lastError,
+      osError: posix.osError,
       open: dlopen,
     }),
   };
 }
 
 /**
- * Opens glibc (now) and libgcc_s (later, on AArch64 only) and builds the
- * Linux backend.
+ * Opens glibc, then the direct system calls (falling back to glibc's
+ * wrappers where they cannot be loaded), and builds the Linux backend.
+ * libgcc_s is opened later, on AArch64 only.
  *
  * @param arch The CPU architecture.
  * @returns The Linux platform backend.
  */
 export function openLinuxPlatform(arch: Architecture): Platform {
   const libc = openLibrary(LIBC, libcSymbols).symbols;
+  const viaLibc = libcCalls(libc, errnoReader(libc.__errno_location));
+  let calls: LinuxOptions["calls"];
+  try {
+    calls = {
+      calls: loadSyscalls(
+        arch,
+        Number(libc.sysconf(SC_PAGESIZE)),
+        viaLibc,
+        Deno.dlopen,
+        osErrorDescriber("linux", libc.strerror),
+      ),
+      capture: "in-result",
+    };
+  } catch {
+    // E.g. memfds may not be mapped executable here: glibc it is.
+    calls = { calls: viaLibc, capture: "next-call" };
+  }
   return createLinuxPlatform(
     libc,
     arch,
     () => openLibrary(LIBGCC, libgccSymbols).symbols,
-    Deno.dlopen,
+    { dlopen: Deno.dlopen, calls },
   );
 }

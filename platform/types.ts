@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { SystemErrorReason } from "../errors.ts";
 import type { FastCalls } from "./fast_calls.ts";
 
 export type {
@@ -22,13 +23,28 @@ export type OperatingSystem = "linux" | "darwin" | "windows";
 /** CPU architectures the backends know how to keep coherent. */
 export type Architecture = "x86_64" | "aarch64";
 
-/** The last error the operating system reported on this thread. */
+/** An error the operating system reported for one native call. */
 export interface OsError {
   /** `errno` on POSIX systems, `GetLastError()` on Windows. */
   code: number;
   /** The OS's own description (`strerror`, `FormatMessageW`). */
   message: string;
+  /**
+   * What the number means on this OS, so that shared code never compares
+   * one OS's numbers (EACCES is 13 on Linux, ERROR_ACCESS_DENIED 5 on
+   * Windows).
+   */
+  reason: SystemErrorReason;
 }
+
+/**
+ * How a backend learns the error of a failed native call:
+ * - `"in-result"`: the call itself returns it (Linux system calls made
+ *   directly, which return `-errno`), so nothing can change it in between;
+ * - `"next-call"`: `errno` or `GetLastError()` is read right after the
+ *   failed call, with no JavaScript allocation in between.
+ */
+export type ErrorCapture = "in-result" | "next-call";
 
 /**
  * Executable-memory primitives of one operating system.
@@ -53,6 +69,11 @@ export interface Platform {
    */
   readonly trapBytes: Uint8Array;
   /**
+   * Whether zeroed memory already traps when executed (AArch64: the zero
+   * word is `udf #0`), so fresh pages need no trap fill.
+   */
+  readonly zeroTraps: boolean;
+  /**
    * How writes reach executable memory on this platform:
    * - `"protect"`: the region's protection is switched between read-write
    *   and read-execute (mprotect, VirtualProtect);
@@ -62,6 +83,8 @@ export interface Platform {
    *   memory is never writable while code runs on this thread.
    */
   readonly writeMode: "protect" | "thread-toggle";
+  /** How errors of failed native calls are captured. */
+  readonly errorCapture: ErrorCapture;
   /** The size of one page in bytes; read from the OS once. */
   pageSize(): number;
   /**
@@ -83,12 +106,15 @@ export interface Platform {
    */
   write(address: Deno.PointerObject, bytes: Uint8Array): void;
   /**
+   * Fills `size` bytes at `address` (writable, aligned to the trap's size)
+   * with trap instructions, in place: no buffer is made or kept.
+   */
+  fillTraps(address: Deno.PointerObject, size: number): void;
+  /**
    * Makes the instruction fetcher see what was written to `size` bytes at
    * `address`. A no-op on x86-64, whose caches are coherent.
    */
   flushInstructionCache(address: Deno.PointerObject, size: number): void;
-  /** The last OS error of this thread with its message. */
-  lastError(): OsError;
   /**
    * Binds JIT'd functions to dlopen-speed trampolines, where the platform
    * has a way to (Linux); `undefined` elsewhere, where functions stay on
@@ -111,10 +137,24 @@ export interface DualViews {
   readonly executable: Deno.PointerObject;
 }
 
-/** Memory seen through two mappings with different protections. */
+/**
+ * Memory seen through two mappings with different protections. Each view
+ * is an ordinary mapping, unmapped on its own with `Platform.unmap()`, so
+ * that a failure leaves the caller knowing exactly which one is left.
+ */
 export interface DualMapping {
-  /** Maps `size` bytes (a multiple of the page size) twice. */
+  /**
+   * Maps `size` bytes (a multiple of the page size) twice. The writable
+   * view lies at an address unrelated to the executable one.
+   */
   map(size: number): DualViews;
-  /** Unmaps both views. */
-  unmap(views: DualViews, size: number): void;
+  /**
+   * Replaces the private region at `address` (from `mapReadWrite()`, now
+   * read-execute) by a dual mapping of a copy of it, at the same address
+   * and with the same protection, so that it can be written from now on
+   * without changing the protection code runs under.
+   *
+   * @returns The new writable view.
+   */
+  convert(address: Deno.PointerObject, size: number): Deno.PointerObject;
 }

@@ -11,7 +11,8 @@
 
 import { codeAlignment, trapBytes } from "./architecture.ts";
 import { openLibrary } from "./open_library.ts";
-import { systemError } from "./native_error.ts";
+import { errorReason, systemError } from "./native_error.ts";
+import { fillTrapsInPlace } from "./trap_fill.ts";
 import type { Architecture, OsError, Platform, Protection } from "./types.ts";
 
 /** kernel32's symbols. */
@@ -121,6 +122,11 @@ export function createWindowsPlatform(
   let pageSize = 0;
   const oldProtection = new Uint32Array(1);
 
+  /**
+   * The error of the call that just failed. Every kernel32 call here
+   * reports failure with `NULL` or `FALSE`, which Deno returns without
+   * allocating, so nothing runs between the failure and this read.
+   */
   function lastError(): OsError {
     const code = kernel32.GetLastError();
     const text = new Uint16Array(MESSAGE_CAPACITY);
@@ -136,7 +142,7 @@ export function createWindowsPlatform(
     const message = length === 0
       ? `Windows error ${code}`
       : new TextDecoder("utf-16le").decode(text.subarray(0, length)).trim();
-    return { code, message };
+    return { code, message, reason: errorReason("windows", code) };
   }
 
   return {
@@ -144,7 +150,9 @@ export function createWindowsPlatform(
     arch,
     codeAlignment: codeAlignment(arch),
     trapBytes: trapBytes(arch),
+    zeroTraps: arch === "aarch64",
     writeMode: "protect",
+    errorCapture: "next-call",
     pageSize(): number {
       if (pageSize === 0) {
         const info = new Uint8Array(SYSTEM_INFO_SIZE);
@@ -197,6 +205,9 @@ export function createWindowsPlatform(
       if (bytes.byteLength === 0) return;
       kernel32.RtlMoveMemory(address, bytes, BigInt(bytes.byteLength));
     },
+    fillTraps(address: Deno.PointerObject, size: number): void {
+      if (size > 0) fillTrapsInPlace(address, size, trapBytes(arch));
+    },
     flushInstructionCache(address: Deno.PointerObject, size: number): void {
       if (arch === "x86_64") return;
       const process = kernel32.GetCurrentProcess();
@@ -210,7 +221,6 @@ export function createWindowsPlatform(
         );
       }
     },
-    lastError,
   };
 }
 

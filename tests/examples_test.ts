@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
 import { runDeno } from "./helpers/deno_child.ts";
 
 function example(name: string): string {
@@ -54,7 +55,15 @@ Deno.test("examples/patching.ts patches a live function", async () => {
   const results = [...result.stdout.matchAll(/version\(\) = (\d+)/g)].map((m) =>
     Number(m[1])
   );
-  assert.deepEqual(results, [1, 2, 3, 42]);
+  if (VIEW_REWRITES_INVISIBLE) {
+    // qemu-user runs its first translation of a rewrite through the view
+    // (see helpers/emulation.ts): only the first patch, which remaps the
+    // code, is seen for sure.
+    assert.deepEqual(results.slice(0, 2), [1, 2]);
+    assert.equal(results.length, 4);
+  } else {
+    assert.deepEqual(results, [1, 2, 3, 42]);
+  }
   assert.match(
     result.stdout,
     /after reset\(\): The code this function was made for was reset/,

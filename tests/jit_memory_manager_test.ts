@@ -3,7 +3,14 @@ import { JITMemoryManager } from "../mod.ts";
 import { assertCode } from "./helpers/error_code.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
 import { countMappings } from "./helpers/counting_platform.ts";
-import { mappingsAround, permissionsOf } from "./helpers/proc_maps.ts";
+import {
+  mappedAmong,
+  mappingsAround,
+  permissionsOf,
+  readMappings,
+} from "./helpers/proc_maps.ts";
+import { bytesAt, VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
+import { platform, setPlatformForTesting } from "../platform/mod.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const i32Thunk = { parameters: [], result: "i32" } as const;
@@ -279,19 +286,64 @@ Deno.test("a write of exactly the region size works", () => {
   assert.equal(memory.read(PAGE - 1, 1)[0], 7);
 });
 
-Deno.test("patch() changes what live code returns and leaves the region r-xp", () => {
+/** Runs `action` and returns the protection switches it made. */
+function switchesDuring(action: () => void): string[] {
+  const real = platform();
+  const switches: string[] = [];
+  setPlatformForTesting({
+    ...real,
+    protect(address, size, protection): void {
+      switches.push(protection);
+      real.protect(address, size, protection);
+    },
+  });
+  try {
+    action();
+  } finally {
+    setPlatformForTesting(real);
+  }
+  return switches;
+}
+
+Deno.test("patch() changes what live code returns through a writable view far from the code; the code's protection never changes", () => {
   using memory = new JITMemoryManager(PAGE);
   memory.write(returnConstant(42));
   memory.makeExecutable();
   const f = memory.asFunction(i32Thunk);
   assert.equal(f(), 42);
-  memory.patch(0, returnConstant(1234));
+  const before = readMappings().map((mapping) => mapping.start);
+  const switches = switchesDuring(() => memory.patch(0, returnConstant(1234)));
+  assert.deepEqual(switches, [], "no protection switch");
+  // The first patch remaps the code, so even qemu-user sees it.
   assert.equal(f(), 1234);
   assert.equal(memory.isExecutable(), true);
-  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), ["r-xp"]);
+  const pointer = memory.getMemoryPointer();
+  assert.deepEqual(permissionsOf(pointer, PAGE), ["r-xs"]);
+  const view = readMappings().find((mapping) =>
+    mapping.path.includes("jit-memory-code") &&
+    mapping.permissions === "rw-s" && !before.includes(mapping.start)
+  );
+  assert.ok(view !== undefined, "a writable view of the code exists");
+  const distance = view.start - Deno.UnsafePointer.value(pointer);
+  assert.ok(
+    distance > 2n ** 30n || distance < -(2n ** 30n),
+    `the view is ${distance} bytes from the code`,
+  );
+  memory.patch(0, returnConstant(77));
+  if (VIEW_REWRITES_INVISIBLE) {
+    assert.deepEqual(bytesAt(pointer!, 8), [...memory.read(0, 8)]);
+    assert.deepEqual(
+      memory.read(0, returnConstant(77).length),
+      returnConstant(77),
+    );
+  } else {
+    assert.equal(f(), 77);
+  }
+  memory.deallocate();
+  assert.deepEqual(mappedAmong([view.start]), [], "the view is unmapped too");
 });
 
-Deno.test("patch() on a multi-page region only leaves it r-xp everywhere", () => {
+Deno.test("patch() on a multi-page region leaves it read-execute everywhere", () => {
   using memory = new JITMemoryManager(4 * PAGE);
   // The code, and the patch, straddle the second and third pages.
   const offset = 2 * PAGE - 4;
@@ -300,7 +352,24 @@ Deno.test("patch() on a multi-page region only leaves it r-xp everywhere", () =>
   memory.patch(offset, returnConstant(6));
   assert.equal(memory.asFunction(i32Thunk, offset)(), 6);
   const permissions = permissionsOf(memory.getMemoryPointer(), 4 * PAGE);
-  assert.ok(permissions.every((p) => p === "r-xp"), permissions.join(","));
+  assert.ok(permissions.every((p) => p === "r-xs"), permissions.join(","));
+});
+
+Deno.test("makeWritable() and makeExecutable() still switch a region patched through its view, and raw writes work while writable", () => {
+  using memory = new JITMemoryManager(PAGE);
+  memory.write(returnConstant(1));
+  memory.makeExecutable();
+  memory.patch(0, returnConstant(2));
+  memory.makeWritable();
+  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), ["rw-s"]);
+  const raw = new Uint8Array(
+    Deno.UnsafePointerView.getArrayBuffer(memory.getMemoryPointer()!, PAGE),
+  );
+  raw.set(returnConstant(3));
+  memory.makeExecutable();
+  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), ["r-xs"]);
+  // Switching the protection makes qemu-user see the rewrite as well.
+  assert.equal(memory.asFunction(i32Thunk)(), 3);
 });
 
 Deno.test("patch() on a writable region is a plain write", () => {

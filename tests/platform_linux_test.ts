@@ -2,43 +2,23 @@
 // libgcc_s; the real backend is exercised by every other test.
 import assert from "node:assert/strict";
 import { CodeBuffer, JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
-import {
-  createLinuxPlatform,
-  type LinuxLibc,
-  type LinuxLibgcc,
-} from "../platform/linux.ts";
+import { createLinuxPlatform, type LinuxLibgcc } from "../platform/linux.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
 import { FakeProcess, withPlatform } from "./helpers/fake_native.ts";
-import { fakePosix } from "./helpers/fake_posix.ts";
+import {
+  fakeLinuxLibc,
+  type LinuxScript,
+  withHints,
+} from "./helpers/fake_linux.ts";
 
 const PROT_RW = 0x3;
 const PROT_RX = 0x5;
 const MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
-
-function fakeLibc(process: FakeProcess): LinuxLibc {
-  const posix = fakePosix(process, { pageSize: 4096 });
-  return {
-    ...posix.native,
-    __errno_location: posix.errnoLocation,
-    // Fast calls are not built over this fake (no dlopen is passed).
-    memfd_create(name, flags): number {
-      process.record("memfd_create", name, flags);
-      return -1;
-    },
-    write(fd, buffer, count): bigint {
-      process.record("write", fd, buffer, count);
-      return -1n;
-    },
-    ftruncate(fd, length): number {
-      process.record("ftruncate", fd, length);
-      return -1;
-    },
-    close(fd): number {
-      process.record("close", fd);
-      return 0;
-    },
-  };
-}
+const MAP_SHARED = 0x01;
+const MAP_SHARED_FIXED = 0x01 | 0x10;
+const MFD_CLOEXEC_SEALABLE_EXEC = 0x1 | 0x2 | 0x10;
+const F_ADD_SEALS = 1033;
+const SEAL_SHRINK_GROW_SEAL = 0x2 | 0x4 | 0x1;
 
 function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
   return {
@@ -51,14 +31,36 @@ function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
 function setUp(
   arch: Architecture,
   loadLibgcc?: () => LinuxLibgcc,
+  script: LinuxScript = {},
 ): { process: FakeProcess; backend: Platform; loads: () => number } {
   const process = new FakeProcess();
   let loads = 0;
-  const backend = createLinuxPlatform(fakeLibc(process), arch, () => {
-    loads++;
-    return loadLibgcc ? loadLibgcc() : fakeLibgcc(process);
-  });
+  const backend = createLinuxPlatform(
+    fakeLinuxLibc(process, script),
+    arch,
+    () => {
+      loads++;
+      return loadLibgcc ? loadLibgcc() : fakeLibgcc(process);
+    },
+  );
   return { process, backend, loads: () => loads };
+}
+
+/**
+ * The calls of converting `region` (`size` bytes, read-execute) into a
+ * dual mapping backed by memfd `fd`. The writable view is the fake's next
+ * region; the code is copied into it through memory, which records no
+ * call.
+ */
+function conversion(region: string, size: bigint, fd: number): unknown[][] {
+  return [
+    ["memfd_create", "jit-memory-code", MFD_CLOEXEC_SEALABLE_EXEC],
+    ["ftruncate", fd, size],
+    ["fcntl", fd, F_ADD_SEALS, SEAL_SHRINK_GROW_SEAL],
+    ["mmap", "hint", size, PROT_RW, MAP_SHARED, fd, 0n],
+    ["mmap", region, size, PROT_RX, MAP_SHARED_FIXED, fd, 0n],
+    ["close", fd],
+  ];
 }
 
 Deno.test("Linux/x86-64: mmap(MAP_PRIVATE|MAP_ANONYMOUS), mprotect toggles, no cache maintenance", () => {
@@ -89,16 +91,31 @@ Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to execu
       ["__clear_cache", "region1", "region1+8192"],
       ["mprotect", "region1", 8192n, PROT_RX],
     ]);
+    // The first patch of executable code makes the region dual-mapped:
+    // its pages never change protection, the bytes go through the view.
     memory.patch(4100, [1, 2, 3, 4]);
-    assert.deepEqual(process.take(), [
-      ["mprotect", "region1+4096", 4096n, PROT_RW],
-      ["memcpy", "region1+4100", "buffer", 4n],
+    assert.deepEqual(withHints(process.take()), [
+      ...conversion("region1", 8192n, 100),
+      ["memcpy", "region2+4100", "buffer", 4n],
       ["__clear_cache", "region1+4100", "region1+4104"],
-      ["mprotect", "region1+4096", 4096n, PROT_RX],
+    ]);
+    memory.patch(8, [5, 6, 7, 8]);
+    assert.deepEqual(process.take(), [
+      ["memcpy", "region2+8", "buffer", 4n],
+      ["__clear_cache", "region1+8", "region1+12"],
     ]);
     memory.makeWritable();
     memory.makeExecutable();
+    assert.deepEqual(process.take(), [
+      ["mprotect", "region1", 8192n, PROT_RW],
+      ["__clear_cache", "region1", "region1+8192"],
+      ["mprotect", "region1", 8192n, PROT_RX],
+    ]);
   });
+  assert.deepEqual(process.take(), [
+    ["munmap", "region2", 8192n],
+    ["munmap", "region1", 8192n],
+  ]);
   assert.equal(loads(), 1, "libgcc_s is opened once");
 });
 
@@ -138,19 +155,123 @@ Deno.test("Linux/AArch64: write, flush, protect, in that order, for makeExecutab
 
     using buffer = new CodeBuffer();
     buffer.commit(words);
+    // Only the committed bytes are flushed, not the whole buffer.
     assert.deepEqual(process.take(), [
       ["mmap", null, 4096n, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0n],
       ["memcpy", "region2", "buffer", 8n],
-      ["__clear_cache", "region2", "region2+4096"],
+      ["__clear_cache", "region2", "region2+8"],
       ["mprotect", "region2", 4096n, PROT_RX],
     ]);
     buffer.patch(0, words.subarray(0, 4));
-    assert.deepEqual(process.take(), [
-      ["mprotect", "region2", 4096n, PROT_RW],
-      ["memcpy", "region2", "buffer", 4n],
+    assert.deepEqual(withHints(process.take()), [
+      ...conversion("region2", 4096n, 100),
+      ["memcpy", "region3", "buffer", 4n],
       ["__clear_cache", "region2", "region2+4"],
-      ["mprotect", "region2", 4096n, PROT_RX],
     ]);
+  });
+});
+
+Deno.test("Linux/AArch64: a 100-byte commit into a 64 MiB buffer flushes 100 bytes", () => {
+  const { process, backend } = setUp("aarch64");
+  withPlatform(backend, () => {
+    using buffer = new CodeBuffer({ capacity: 64 * 1024 * 1024 });
+    process.take();
+    buffer.commit(new Uint8Array(100));
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "__clear_cache"),
+      [["__clear_cache", "region1", "region1+100"]],
+    );
+  });
+});
+
+Deno.test("Linux: where memfds and O_TMPFILE files are refused, patch() switches the pages, and dual mapping is not tried again", () => {
+  const { process, backend } = setUp("aarch64", undefined, {
+    refuseMemfd: 1,
+    refuseTemporaryFiles: 13,
+  });
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(8192);
+    memory.makeExecutable();
+    process.take();
+    memory.patch(4100, [1, 2, 3, 4]);
+    const O_TMPFILE_RDWR_CLOEXEC = 0o20000000 | 0o40000 | 0o2 | 0o2000000;
+    assert.deepEqual(process.take(), [
+      ["memfd_create", "jit-memory-code", MFD_CLOEXEC_SEALABLE_EXEC],
+      ["openat", -100, "/dev/shm", O_TMPFILE_RDWR_CLOEXEC, 0o600],
+      ["openat", -100, "/tmp", O_TMPFILE_RDWR_CLOEXEC, 0o600],
+      ["mprotect", "region1+4096", 4096n, PROT_RW],
+      ["memcpy", "region1+4100", "buffer", 4n],
+      ["__clear_cache", "region1+4100", "region1+4104"],
+      ["mprotect", "region1+4096", 4096n, PROT_RX],
+    ]);
+    memory.patch(0, [9]);
+    assert.deepEqual(process.take(), [
+      ["mprotect", "region1", 4096n, PROT_RW],
+      ["memcpy", "region1", "buffer", 1n],
+      ["__clear_cache", "region1", "region1+1"],
+      ["mprotect", "region1", 4096n, PROT_RX],
+    ]);
+  });
+});
+
+Deno.test("Linux: where memfds are refused, dual mapping falls back to an O_TMPFILE file in /dev/shm, unsealed", () => {
+  const { process, backend } = setUp("x86_64", undefined, { refuseMemfd: 38 });
+  withPlatform(backend, () => {
+    const views = backend.dualMapping!.map(8192);
+    const O_TMPFILE_RDWR_CLOEXEC = 0o20000000 | 0o200000 | 0o2 | 0o2000000;
+    assert.deepEqual(withHints(process.take()), [
+      ["memfd_create", "jit-memory-code", MFD_CLOEXEC_SEALABLE_EXEC],
+      ["openat", -100, "/dev/shm", O_TMPFILE_RDWR_CLOEXEC, 0o600],
+      ["ftruncate", 100, 8192n],
+      ["sysconf", 30],
+      ["mmap", "hint", 8192n, PROT_RW, MAP_SHARED, 100, 0n],
+      ["mmap", null, 8192n, PROT_RX, MAP_SHARED, 100, 0n],
+      ["close", 100],
+    ]);
+    assert.notEqual(views.writable, views.executable);
+  });
+});
+
+Deno.test("Linux: where the OS refuses executable mprotect, managers and buffers run dual-mapped (fake)", () => {
+  const { process, backend } = setUp("x86_64", undefined, {
+    refuseExecutableProtect: 13,
+  });
+  withPlatform(backend, () => {
+    const first = new JITMemoryManager(4096);
+    first.write([0xc3]);
+    process.take();
+    first.makeExecutable();
+    assert.equal(first.isExecutable(), true);
+    assert.deepEqual(withHints(process.take()), [
+      ["mprotect", "region1", 4096n, PROT_RX],
+      ...conversion("region1", 4096n, 100),
+    ]);
+    // Switching back to write changes no protection: writes go through
+    // the writable view.
+    first.makeWritable();
+    first.write([0x90], 1);
+    assert.deepEqual(process.take(), [["memcpy", "region2+1", "buffer", 1n]]);
+    first.deallocate();
+    assert.deepEqual(process.take(), [
+      ["munmap", "region2", 4096n],
+      ["munmap", "region1", 4096n],
+    ]);
+
+    // From now on, memory is dual-mapped from the start.
+    using buffer = new CodeBuffer();
+    buffer.commit(new Uint8Array([0xc3]));
+    assert.deepEqual(withHints(process.take()), [
+      ["memfd_create", "jit-memory-code", MFD_CLOEXEC_SEALABLE_EXEC],
+      ["ftruncate", 101, 4096n],
+      ["fcntl", 101, F_ADD_SEALS, SEAL_SHRINK_GROW_SEAL],
+      ["mmap", "hint", 4096n, PROT_RW, MAP_SHARED, 101, 0n],
+      ["mmap", null, 4096n, PROT_RX, MAP_SHARED, 101, 0n],
+      ["close", 101],
+      ["memcpy", "region3", "buffer", 1n],
+    ]);
+    buffer.reset();
+    buffer.commit(new Uint8Array([0x90, 0xc3]));
+    assert.deepEqual(process.take(), [["memcpy", "region3", "buffer", 2n]]);
   });
 });
 

@@ -179,6 +179,7 @@ Deno.test("Windows: a refused VirtualAlloc becomes SYSTEM with GetLastError and 
       assert.equal(error.code, "SYSTEM");
       assert.equal(error.errno, 8);
       assert.equal(error.syscall, "VirtualAlloc");
+      assert.equal(error.reason, "out-of-memory");
       assert.match(
         error.message,
         /Not enough memory resources are available to process this command\. \(OS error 8\)$/,
@@ -206,9 +207,28 @@ Deno.test("Windows: a refused VirtualProtect becomes SYSTEM and the state is unc
       assert.equal(error.code, "SYSTEM");
       assert.equal(error.errno, 87);
       assert.equal(error.syscall, "VirtualProtect");
+      assert.equal(error.reason, "invalid-argument");
       assert.match(error.message, /The parameter is incorrect\./);
       return true;
     });
+    assert.equal(memory.isExecutable(), false);
+  });
+});
+
+Deno.test("Windows: ACG's refusal to make memory executable (1655) is permission-denied, as EACCES is on Linux", () => {
+  const { backend } = setUp("x86_64", {
+    failVirtualProtect: true,
+    lastError: 1655,
+  });
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(4096);
+    assert.throws(() => memory.makeExecutable(), (error) => {
+      assert.ok(error instanceof JITMemoryManagerError);
+      assert.equal(error.errno, 1655);
+      assert.equal(error.reason, "permission-denied");
+      return true;
+    });
+    // No dual mapping on Windows (yet): the region stays writable.
     assert.equal(memory.isExecutable(), false);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Wraps the real platform backend to count the regions it maps and unmaps,
- * while every call still goes to the operating system.
+ * Wraps the real platform backend to count the mappings it makes and
+ * unmaps (each view of a dual mapping counts as one), while every call
+ * still goes to the operating system.
  *
  * @module
  */
 
 import { platform, setPlatformForTesting } from "../../platform/mod.ts";
+import type { DualViews } from "../../platform/types.ts";
 
 /** Calls seen while the counter was installed. */
 export interface MappingCounts {
@@ -26,13 +28,25 @@ export function countMappings(
 ): MappingCounts {
   const real = platform();
   const counts: MappingCounts = { mapped: 0, unmapped: 0 };
+  const mapped = (pointer: Deno.PointerObject): Deno.PointerObject => {
+    counts.mapped++;
+    addresses?.push(Deno.UnsafePointer.value(pointer));
+    return pointer;
+  };
+  const dual = real.dualMapping;
   setPlatformForTesting({
     ...real,
-    mapReadWrite(size): Deno.PointerObject {
-      const pointer = real.mapReadWrite(size);
-      counts.mapped++;
-      addresses?.push(Deno.UnsafePointer.value(pointer));
-      return pointer;
+    mapReadWrite: (size): Deno.PointerObject => mapped(real.mapReadWrite(size)),
+    // Dual mappings are two mappings, each unmapped on its own.
+    dualMapping: dual && {
+      map(size): DualViews {
+        const views = dual.map(size);
+        mapped(views.executable);
+        mapped(views.writable);
+        return views;
+      },
+      convert: (address, size): Deno.PointerObject =>
+        mapped(dual.convert(address, size)),
     },
     unmap(address, size): void {
       real.unmap(address, size);
