@@ -262,3 +262,31 @@ export function returnValue(value: number, size = 0): Uint8Array {
   padded.set(code);
   return padded;
 }
+
+/**
+ * A function `(pointer) => i32` that calls its argument, a function
+ * pointer (e.g. a `Deno.UnsafeCallback`'s), then returns `value`: code
+ * that is on the call stack while JavaScript runs.
+ *
+ * @param value The constant to return afterwards (0..65535).
+ * @returns Its machine code (System V on x86-64).
+ */
+export function callThenReturn(value: number): Uint8Array {
+  if (arch === "x86_64") {
+    return new Uint8Array([
+      [0x48, 0x83, 0xec, 0x08], // sub rsp, 8 (keeps the stack 16-byte aligned)
+      [0xff, 0xd7], // call rdi
+      [0x48, 0x83, 0xc4, 0x08], // add rsp, 8
+      [0xb8, ...le32(value)], // mov eax, value
+      [0xc3], // ret
+    ].flat());
+  }
+  return words(
+    0xa9bf7bfd, // stp x29, x30, [sp, #-16]!
+    0x910003fd, // mov x29, sp
+    0xd63f0000, // blr x0
+    0xa8c17bfd, // ldp x29, x30, [sp], #16
+    a64MovzW0(value),
+    A64_RET,
+  );
+}
