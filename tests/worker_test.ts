@@ -4,11 +4,13 @@
 // another through its address.
 import assert from "node:assert/strict";
 import type { WorkerReply, WorkerRequest } from "./fixtures/worker_cycles.ts";
+import type { LeavesReply } from "./fixtures/worker_leaves.ts";
 import type {
   PointerReply,
   PointerRequest,
 } from "./fixtures/worker_code_pointer.ts";
 import { mappedAmong, openDescriptorCount } from "./helpers/proc_maps.ts";
+import { fixture, runDeno } from "./helpers/deno_child.ts";
 
 const WORKERS = 4;
 /**
@@ -198,4 +200,67 @@ Deno.test("workers: a worker's fast-call libraries leave no descriptor open once
   const before = await settled();
   for (let round = 0; round < 3; round++) await runWorker();
   assert.equal(await settled(before), before);
+});
+
+for (const strategy of ["auto", "mprotect", "manager"] as const) {
+  const what = strategy === "manager"
+    ? "a manager's function in a loop while its owner patches another function on its page 20,000 times"
+    : `a pool's function in a loop while its owner adds and releases 20,000 others (${strategy})`;
+  Deno.test(`workers: another worker calls ${what} (child process)`, async () => {
+    const result = await runDeno([
+      "run",
+      "--allow-ffi",
+      "--allow-read",
+      "--allow-env",
+      fixture("cross_worker_pool.ts"),
+      strategy,
+      "20000",
+    ]);
+    assert.equal(result.signal, null, result.stderr);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.strategy, strategy === "auto" ? "dual-map" : strategy);
+    assert.ok(report.added >= 20_000, `${report.added} functions added`);
+    assert.ok(report.checked > 100, `${report.checked} checked`);
+    assert.ok(report.callsDuring > 0, "the caller ran during the churn");
+    assert.equal(report.wrong, 0);
+    assert.equal(report.targetStillRuns, true);
+    // Only the target is left in the pool (none at all for a manager).
+    assert.equal(report.stats.allocations, strategy === "manager" ? 0 : 1);
+    assert.equal(report.stats.pendingBytes, 0);
+    console.log(
+      `workers: ${report.callsDuring.toLocaleString("en")} calls from ` +
+        `another worker while ${report.added.toLocaleString("en")} ` +
+        `functions were added and released (${report.strategy}, ` +
+        `${report.seconds} s), 0 wrong`,
+    );
+  });
+}
+
+Deno.test("workers: a worker terminated with code mapped leaves it mapped until the process ends; one that disposes first leaves nothing (documented)", async () => {
+  const mappedBy = async (dispose: boolean): Promise<bigint[]> => {
+    const worker = start("worker_leaves.ts");
+    try {
+      const { addresses } = await next<LeavesReply, "mapped">(
+        worker,
+        "mapped",
+      );
+      assert.deepEqual(mappedAmong(addresses), addresses, "mapped while alive");
+      if (dispose) {
+        await ask<LeavesReply, "disposed">(worker, "dispose", "disposed");
+      }
+      worker.terminate();
+      // The isolate is torn down on its own thread: give it time.
+      for (let wait = 0; wait < 20; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return mappedAmong(addresses);
+    } finally {
+      worker.terminate();
+    }
+  };
+  // Nothing runs a terminated worker's disposal (no finalizer runs when an
+  // isolate is torn down), so its code stays mapped: README says so.
+  assert.equal((await mappedBy(false)).length, 3);
+  assert.deepEqual(await mappedBy(true), []);
 });
