@@ -1,7 +1,10 @@
 // Fast calls: JIT'd functions bound to dlopen-speed trampolines (Linux).
 import assert from "node:assert/strict";
 import { CodeBuffer, JITMemoryManager } from "../mod.ts";
-import { platform } from "../platform/mod.ts";
+import { platform, setPlatformForTesting } from "../platform/mod.ts";
+import { createFastCalls } from "../platform/fast_calls.ts";
+import { libcCalls, libcSymbols } from "../platform/linux_calls.ts";
+import { errnoReader } from "../platform/posix.ts";
 import { errorCodeOf } from "./helpers/error_code.ts";
 import {
   comparable,
@@ -200,4 +203,91 @@ Deno.test("many live fast functions of one signature grow the libraries geometri
   assert.equal(after.libraries - before.libraries, 4);
   assert.equal(after.slots - before.slots, 15);
   assert.equal(after.bound - before.bound, 10);
+});
+
+/** Ends the job, collects garbage and lets finalizers run. */
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("run with --v8-flags=--expose-gc");
+  for (let turn = 0; turn < 3; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+Deno.test("thousands of dropped fast functions of every result type give their slots back: no new library after warm-up", async () => {
+  const fastCalls = platform().fastCalls!;
+  const cases = signatureCases();
+  const regions = cases.map((testCase) => executable(testCase.code));
+  const perRound = emulated ? 150 : 600;
+  const round = (): void => {
+    cases.forEach((testCase, index) => {
+      for (let n = 0; n < perRound; n++) {
+        const f = regions[index].asFunction(testCase.definition, 0, {
+          fast: n % 2 === 0 ? true : "auto",
+        }) as (...args: unknown[]) => unknown;
+        const { args, expected } = testCase.calls[0];
+        const calls = n % 2 === 0 ? 1 : AUTO_BIND_AFTER + 1;
+        for (let call = 0; call < calls; call++) {
+          assert.deepEqual(comparable(f(...args)), expected);
+        }
+      }
+    });
+  };
+  try {
+    round(); // warm-up: each signature's libraries grow to what a round needs
+    await collectGarbage();
+    const warm = fastCalls.stats();
+    const trampolines = trampolineMappings();
+    for (let again = 0; again < 5; again++) {
+      round();
+      await collectGarbage();
+    }
+    const after = fastCalls.stats();
+    assert.equal(after.libraries, warm.libraries, "no new library");
+    assert.equal(after.slots, warm.slots);
+    assert.equal(trampolineMappings(), trampolines);
+    assert.equal(after.bound, warm.bound, "every dropped function's slot back");
+  } finally {
+    for (const region of regions) region.deallocate();
+  }
+});
+
+Deno.test('a trampoline library that cannot load makes fast: true and "auto" stay portable, and is tried once (negative cache)', () => {
+  const real = platform();
+  const libc = Deno.dlopen("libc.so.6", libcSymbols).symbols;
+  let opens = 0;
+  const refusing = createFastCalls(
+    libcCalls(libc, errnoReader(libc.__errno_location)),
+    {
+      arch: real.arch,
+      pageSize: () => real.pageSize(),
+      osError: (code) => ({ code, message: `errno ${code}`, reason: "other" }),
+      open: () => {
+        opens++;
+        throw new Error("the loader refused the file");
+      },
+    },
+  );
+  setPlatformForTesting({ ...real, fastCalls: refusing });
+  try {
+    using memory = executable(returnConstant(8));
+    const eager = memory.asFunction(i32Thunk, 0, { fast: true });
+    assert.equal(eager.fast, false);
+    assert.equal(eager(), 8);
+    const auto = memory.asFunction(i32Thunk);
+    for (let call = 0; call < 3 * AUTO_BIND_AFTER; call++) {
+      assert.equal(auto(), 8);
+    }
+    assert.equal(auto.fast, false);
+    for (let n = 0; n < 10; n++) {
+      assert.equal(memory.asFunction(i32Thunk, 0, { fast: true })(), 8);
+    }
+    assert.equal(opens, 1, "the load was tried once");
+    assert.equal(refusing.stats().available, false);
+    assert.equal(refusing.supports(i32Thunk), false);
+  } finally {
+    setPlatformForTesting(real);
+  }
 });
