@@ -5,6 +5,13 @@
 // returns, what read() gives back, and which protection each region has in
 // /proc/self/maps (never rwx).
 //
+// A second run injects failures: a platform that wraps the real one fails
+// chosen native operations (map, protect, unmap, write, trap fill, dual
+// map), and every command that meets one must leave its objects as
+// documented (unchanged, or the documented partial outcome), with stats()
+// equal to the live spans; once failures stop, disposing everything must
+// unmap every mapping made.
+//
 // FUZZ_RUNS sets the number of sequences (default 2,000; 100 under the
 // emulated AArch64 run), FUZZ_SEED replays a seed.
 import assert from "node:assert/strict";
@@ -25,6 +32,9 @@ import {
   readMappings,
 } from "./helpers/proc_maps.ts";
 import { show } from "../validate.ts";
+import { platform, setPlatformForTesting } from "../platform/mod.ts";
+import { FailingPlatform, isInjected } from "./helpers/failing_platform.ts";
+import { bytesAt } from "./helpers/emulation.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const ALIGNMENT = Deno.build.arch === "aarch64" ? 4 : 1;
@@ -42,6 +52,12 @@ type State = "writable" | "executable" | "retired" | "released";
 interface ModelRegion {
   state: State;
   bytes: Uint8Array;
+  /**
+   * A failed protection switch may have left it writable (documented for
+   * patch()): its functions may throw NOT_EXECUTABLE until its owner's
+   * next operation that meets no failure.
+   */
+  maybeWritable?: boolean;
 }
 
 interface ModelBuffer {
@@ -67,6 +83,10 @@ interface Real {
   /** Every region ever mapped by a manager or buffer: start and size. */
   mapped: { start: bigint; size: number }[];
   steps: number;
+  /** The failing platform, in the run that injects failures. */
+  failing?: FailingPlatform;
+  /** Commands that met an injected failure. */
+  injected: number;
 }
 
 /** The value the code at `offset` returns, or undefined if it is not a
@@ -145,6 +165,8 @@ function expectOutcome<T>(
   try {
     result = action();
   } catch (error) {
+    // An injected failure is the command's own business (see command()).
+    if (isInjected(error)) throw error;
     if (!(error instanceof JITMemoryManagerError)) {
       throw new Error(`expected ${code ?? "success"}, got ${error}`);
     }
@@ -159,13 +181,20 @@ function assertProtection(
   mappings: Mapping[],
   pointer: Deno.PointerValue,
   size: number,
-  expected: "rw-" | "r-x",
+  expected: "rw-" | "r-x" | "either",
   what: string,
 ): void {
   const found = new Set(
     permissionsIn(mappings, Deno.UnsafePointer.value(pointer), size)
       .map((permissions) => permissions.slice(0, 3)),
   );
+  if (expected === "either") {
+    assert.ok(
+      found.size === 1 && (found.has("rw-") || found.has("r-x")),
+      `${what}: ${[...found]}`,
+    );
+    return;
+  }
   assert.deepEqual([...found], [expected], `${what}: ${[...found]}`);
 }
 
@@ -194,24 +223,44 @@ function checkInvariants(model: Model, real: Real): void {
     assert.equal(real_.capacity, buffer.capacity);
     assert.equal(real_.isCommitted(), buffer.commit !== undefined);
     if (buffer.capacity === 0) return;
+    const commit = buffer.commit === undefined
+      ? undefined
+      : model.regions[buffer.commit];
     assertProtection(
       mappings,
       real_.getMemoryPointer(),
       buffer.capacity,
-      buffer.commit === undefined ? "rw-" : "r-x",
+      commit === undefined ? "rw-" : commit.maybeWritable ? "either" : "r-x",
       `buffer ${slot}`,
     );
   });
   for (const [index, id] of model.spans.entries()) {
     const span = real.spans[index];
-    assert.equal(span.released, model.regions[id].state === "released");
+    const region = model.regions[id];
+    assert.equal(span.released, region.state === "released");
     if (span.released) continue;
-    assertProtection(mappings, span.pointer, span.size, "r-x", `span ${index}`);
+    assertProtection(
+      mappings,
+      span.pointer,
+      span.size,
+      region.maybeWritable ? "either" : "r-x",
+      `span ${index}`,
+    );
   }
+  // stats() must be the live spans exactly: derived, never out of step.
   const live = model.spans.filter((id) =>
     model.regions[id].state !== "released"
   );
-  assert.equal(real.pool.stats().allocations, live.length);
+  const stats = real.pool.stats();
+  assert.equal(stats.allocations, live.length);
+  assert.equal(
+    stats.usedBytes,
+    live.reduce(
+      (sum, id) => sum + Math.ceil(model.regions[id].bytes.length / 64) * 64,
+      0,
+    ),
+  );
+  assert.equal(stats.pendingBytes, 0);
   real.steps++;
 }
 
@@ -300,19 +349,76 @@ function resolve(value: unknown): unknown {
 
 type Command = fc.Command<Model, Real>;
 
+/**
+ * A command. `run` updates the model only after the real call succeeded
+ * or threw what the model expected; if an injected failure ends it,
+ * `failed` checks the documented outcome against the model (still as
+ * before the command) and brings the model in line.
+ */
 function command(
   name: string,
   run: (model: Model, real: Real) => void,
   check: (model: Model) => boolean = () => true,
+  failed: (model: Model, real: Real) => void = () => {
+    throw new Error(`${name} cannot fail`);
+  },
 ): Command {
   return {
     check,
     run(model, real): void {
-      run(model, real);
+      if (TRACE) console.error(`  ${name}`);
+      const failuresBefore = real.failing?.failures ?? 0;
+      try {
+        run(model, real);
+      } catch (error) {
+        if (!isInjected(error)) throw error;
+        real.injected++;
+        failed(model, real);
+      }
+      if ((real.failing?.failures ?? 0) === failuresBefore) {
+        settleAfterCleanOperation(name, model);
+      }
       checkInvariants(model, real);
     },
     toString: () => name,
   };
+}
+
+/**
+ * A pool or buffer operation that met no failure restored any protection
+ * an earlier failure left writable.
+ */
+function settleAfterCleanOperation(name: string, model: Model): void {
+  // The pool restores protections at the start of every add, release and
+  // patch; a buffer at patch and asFunction of a commit.
+  const pool = /^(pool\.add|span\[\d+\]\.(release|patch))/.test(name);
+  const ids = pool
+    ? model.spans
+    : model.buffers.flatMap((buffer, slot) =>
+      new RegExp(`^b${slot}\\.(patch|asFunction)`).test(name) &&
+        buffer.commit !== undefined
+        ? [buffer.commit]
+        : []
+    );
+  for (const id of ids) model.regions[id].maybeWritable = false;
+}
+
+/**
+ * After a failed patch: the bytes are the old or the new ones, and a
+ * failed switch back may have left the memory writable.
+ */
+function patchFailed(
+  region: ModelRegion,
+  actual: Uint8Array,
+  offset: number,
+  patch: Uint8Array,
+): void {
+  const old = region.bytes.slice(offset, offset + patch.length);
+  const now = actual.slice(offset, offset + patch.length);
+  const isNew = now.every((byte, index) => byte === patch[index]);
+  const isOld = now.every((byte, index) => byte === old[index]);
+  assert.ok(isNew || isOld, "a failed patch wrote part of the bytes");
+  if (isNew) region.bytes.set(patch, offset);
 }
 
 function managerRegion(model: Model, slot: number): ModelRegion | undefined {
@@ -324,52 +430,107 @@ function releaseRegion(model: Model, id: number | undefined): void {
   if (id !== undefined) model.regions[id].state = "released";
 }
 
+/** A manager whose operation failed is as it was. */
+function managerUnchanged(slot: number): (model: Model, real: Real) => void {
+  return (model, real) => {
+    const region = managerRegion(model, slot);
+    const manager = real.managers[slot];
+    assert.equal(manager.isAllocated(), region !== undefined);
+    if (region !== undefined) {
+      assert.equal(manager.isExecutable(), region.state === "executable");
+    }
+  };
+}
+
+/**
+ * A failed write() changed nothing; a failed patch() wrote the bytes or
+ * not, and may have left the region writable (then it says so).
+ */
+function managerWriteFailed(
+  slot: number,
+  offset: () => number,
+  bytes: () => Uint8Array,
+): (model: Model, real: Real) => void {
+  return (model, real) => {
+    const region = managerRegion(model, slot)!;
+    const manager = real.managers[slot];
+    patchFailed(region, manager.read(), offset(), bytes());
+    if (region.state === "executable" && !manager.isExecutable()) {
+      region.state = "writable";
+    }
+    assert.equal(manager.isExecutable(), region.state === "executable");
+  };
+}
+
 const managerCommands = [
   fc.tuple(slots(MANAGERS), sizes).map(([slot, size]) =>
-    command(`allocate(m${slot}, ${text(size)})`, (model, real) => {
-      const code = model.managers[slot] !== undefined
-        ? "ALREADY_ALLOCATED"
-        : sizeError(size) ?? (size === 2 ** 50 ? "SYSTEM" : undefined);
-      const pointer = expectOutcome(
-        code,
-        () => real.managers[slot].allocate(size as number),
-      );
-      if (pointer === undefined) return;
-      const bytes = new Uint8Array(pageRound(size as number));
-      model.managers[slot] = model.regions.push({ state: "writable", bytes }) -
-        1;
-      real.mapped.push({
-        start: Deno.UnsafePointer.value(pointer),
-        size: bytes.length,
-      });
-    })
+    command(
+      `allocate(m${slot}, ${text(size)})`,
+      (model, real) => {
+        const code = model.managers[slot] !== undefined
+          ? "ALREADY_ALLOCATED"
+          : sizeError(size) ?? (size === 2 ** 50 ? "SYSTEM" : undefined);
+        const pointer = expectOutcome(
+          code,
+          () => real.managers[slot].allocate(size as number),
+        );
+        if (pointer === undefined) return;
+        const bytes = new Uint8Array(pageRound(size as number));
+        model.managers[slot] =
+          model.regions.push({ state: "writable", bytes }) -
+          1;
+        real.mapped.push({
+          start: Deno.UnsafePointer.value(pointer),
+          size: bytes.length,
+        });
+      },
+      undefined,
+      (_model, real) => {
+        assert.equal(real.managers[slot].isAllocated(), false);
+      },
+    )
   ),
   slots(MANAGERS).map((slot) =>
-    command(`deallocate(m${slot})`, (model, real) => {
-      real.managers[slot].deallocate();
-      releaseRegion(model, model.managers[slot]);
-      model.managers[slot] = undefined;
-    })
+    command(
+      `deallocate(m${slot})`,
+      (model, real) => {
+        real.managers[slot].deallocate();
+        releaseRegion(model, model.managers[slot]);
+        model.managers[slot] = undefined;
+      },
+      undefined,
+      managerUnchanged(slot),
+    )
   ),
   slots(MANAGERS).map((slot) =>
-    command(`makeExecutable(m${slot})`, (model, real) => {
-      const region = managerRegion(model, slot);
-      expectOutcome(
-        region === undefined ? "NOT_ALLOCATED" : undefined,
-        () => real.managers[slot].makeExecutable(),
-      );
-      if (region !== undefined) region.state = "executable";
-    })
+    command(
+      `makeExecutable(m${slot})`,
+      (model, real) => {
+        const region = managerRegion(model, slot);
+        expectOutcome(
+          region === undefined ? "NOT_ALLOCATED" : undefined,
+          () => real.managers[slot].makeExecutable(),
+        );
+        if (region !== undefined) region.state = "executable";
+      },
+      undefined,
+      managerUnchanged(slot),
+    )
   ),
   slots(MANAGERS).map((slot) =>
-    command(`makeWritable(m${slot})`, (model, real) => {
-      const region = managerRegion(model, slot);
-      expectOutcome(
-        region === undefined ? "NOT_ALLOCATED" : undefined,
-        () => real.managers[slot].makeWritable(),
-      );
-      if (region !== undefined) region.state = "writable";
-    })
+    command(
+      `makeWritable(m${slot})`,
+      (model, real) => {
+        const region = managerRegion(model, slot);
+        expectOutcome(
+          region === undefined ? "NOT_ALLOCATED" : undefined,
+          () => real.managers[slot].makeWritable(),
+        );
+        if (region !== undefined) region.state = "writable";
+      },
+      undefined,
+      managerUnchanged(slot),
+    )
   ),
   fc.tuple(slots(MANAGERS), byteSources, offsets, fc.boolean()).map(
     ([slot, source, offset, patch]) =>
@@ -402,6 +563,12 @@ const managerCommands = [
           );
           if (code === undefined) region!.bytes.set(asBytes(source), start);
         },
+        undefined,
+        managerWriteFailed(
+          slot,
+          () => offset === undefined ? 0 : offset as number,
+          () => asBytes(source),
+        ),
       ),
   ),
   fc.tuple(
@@ -430,6 +597,8 @@ const managerCommands = [
           );
           if (code === undefined) region!.bytes.set(bytes, offset);
         },
+        undefined,
+        managerWriteFailed(slot, () => offset, () => returnConstant(value)),
       )
     ),
   fc.tuple(slots(MANAGERS), offsets, offsets).map(([slot, offset, length]) =>
@@ -513,13 +682,22 @@ const managerCommands = [
     )
   ),
   fc.tuple(slots(MANAGERS), slots(MANAGERS)).map(([to, from]) =>
-    command(`m${to}.moveFrom(m${from})`, (model, real) => {
-      real.managers[to].moveFrom(real.managers[from]);
-      if (from === to) return;
-      releaseRegion(model, model.managers[to]);
-      model.managers[to] = model.managers[from];
-      model.managers[from] = undefined;
-    })
+    command(
+      `m${to}.moveFrom(m${from})`,
+      (model, real) => {
+        real.managers[to].moveFrom(real.managers[from]);
+        if (from === to) return;
+        releaseRegion(model, model.managers[to]);
+        model.managers[to] = model.managers[from];
+        model.managers[from] = undefined;
+      },
+      undefined,
+      (model, real) => {
+        // The target's deallocate() failed: nothing moved.
+        managerUnchanged(to)(model, real);
+        managerUnchanged(from)(model, real);
+      },
+    )
   ),
   fc.tuple(
     slots(MANAGERS),
@@ -561,6 +739,26 @@ const bufferCommands = [
             });
           }
         },
+        undefined,
+        (model, real) => {
+          const buffer = model.buffers[slot];
+          const actual = real.buffers[slot];
+          assert.equal(actual.isCommitted(), false);
+          // Memory may have been remapped larger before the failure, or
+          // unmapped and not mapped again.
+          const needed = pageRound(returnConstant(0).length + padding);
+          assert.ok(
+            [buffer.capacity, needed, 0].includes(actual.capacity),
+            `capacity ${actual.capacity}`,
+          );
+          buffer.capacity = actual.capacity;
+          if (actual.getMemoryPointer() !== null) {
+            real.mapped.push({
+              start: Deno.UnsafePointer.value(actual.getMemoryPointer()),
+              size: actual.capacity,
+            });
+          }
+        },
       )
     ),
   fc.tuple(
@@ -581,30 +779,55 @@ const bufferCommands = [
       })
     ),
   slots(BUFFERS).map((slot) =>
-    command(`b${slot}.reset()`, (model, real) => {
-      real.buffers[slot].reset();
-      const commit = model.buffers[slot].commit;
-      if (commit !== undefined) model.regions[commit].state = "retired";
-      model.buffers[slot].commit = undefined;
-    })
+    command(
+      `b${slot}.reset()`,
+      (model, real) => {
+        real.buffers[slot].reset();
+        const commit = model.buffers[slot].commit;
+        if (commit !== undefined) model.regions[commit].state = "retired";
+        model.buffers[slot].commit = undefined;
+      },
+      undefined,
+      bufferUnchanged(slot),
+    )
   ),
   slots(BUFFERS).map((slot) =>
-    command(`b${slot}.dispose()`, (model, real) => {
-      real.buffers[slot][Symbol.dispose]();
-      releaseRegion(model, model.buffers[slot].commit);
-      model.buffers[slot] = { capacity: 0, commit: undefined };
-    })
+    command(
+      `b${slot}.dispose()`,
+      (model, real) => {
+        real.buffers[slot][Symbol.dispose]();
+        releaseRegion(model, model.buffers[slot].commit);
+        model.buffers[slot] = { capacity: 0, commit: undefined };
+      },
+      undefined,
+      bufferUnchanged(slot),
+    )
   ),
   fc.tuple(slots(BUFFERS), constants).map(([slot, value]) =>
-    command(`b${slot}.patch(return ${value})`, (model, real) => {
-      const commit = model.buffers[slot].commit;
-      const bytes = returnConstant(value);
-      expectOutcome(
-        commit === undefined ? "NOT_EXECUTABLE" : undefined,
-        () => real.buffers[slot].patch(0, bytes),
-      );
-      if (commit !== undefined) model.regions[commit].bytes.set(bytes);
-    })
+    command(
+      `b${slot}.patch(return ${value})`,
+      (model, real) => {
+        const commit = model.buffers[slot].commit;
+        const bytes = returnConstant(value);
+        expectOutcome(
+          commit === undefined ? "NOT_EXECUTABLE" : undefined,
+          () => real.buffers[slot].patch(0, bytes),
+        );
+        if (commit !== undefined) model.regions[commit].bytes.set(bytes);
+      },
+      undefined,
+      (model, real) => {
+        const region = model.regions[model.buffers[slot].commit!];
+        const pointer = real.buffers[slot].getMemoryPointer()!;
+        patchFailed(
+          region,
+          new Uint8Array(bytesAt(pointer, region.bytes.length)),
+          0,
+          returnConstant(value),
+        );
+        region.maybeWritable = true;
+      },
+    )
   ),
   fc.tuple(slots(BUFFERS), callOptions).map(([slot, options]) =>
     command(
@@ -621,46 +844,96 @@ const bufferCommands = [
         real.functions.push(fn);
         callFunction(model, real, model.functions.length - 1);
       },
+      undefined,
+      // Restoring the protection a failed patch left failed again.
+      (model, real) => {
+        const commit = model.buffers[slot].commit!;
+        assert.equal(model.regions[commit].maybeWritable, true);
+        assert.equal(real.buffers[slot].isCommitted(), true);
+      },
     )
   ),
 ];
 
+/** A buffer whose operation failed is as it was. */
+function bufferUnchanged(slot: number): (model: Model, real: Real) => void {
+  return (model, real) => {
+    const buffer = model.buffers[slot];
+    assert.equal(real.buffers[slot].isCommitted(), buffer.commit !== undefined);
+    assert.equal(real.buffers[slot].capacity, buffer.capacity);
+  };
+}
+
 const poolCommands = [
   fc.tuple(constants, fc.constantFrom<unknown>(undefined, 16, 64, 256))
     .map(([value, align]) =>
-      command(`pool.add(return ${value}, align ${align})`, (model, real) => {
-        const bytes = returnConstant(value);
-        const span = real.pool.add(bytes, { align: align as number });
-        if (align !== undefined) {
-          assert.equal(
-            Deno.UnsafePointer.value(span.pointer) % BigInt(align as number),
-            0n,
+      command(
+        `pool.add(return ${value}, align ${align})`,
+        (model, real) => {
+          const bytes = returnConstant(value);
+          const span = real.pool.add(bytes, { align: align as number });
+          if (align !== undefined) {
+            assert.equal(
+              Deno.UnsafePointer.value(span.pointer) % BigInt(align as number),
+              0n,
+            );
+          }
+          model.spans.push(
+            model.regions.push({ state: "executable", bytes: bytes.slice() }) -
+              1,
           );
-        }
-        model.spans.push(
-          model.regions.push({ state: "executable", bytes: bytes.slice() }) - 1,
-        );
-        real.spans.push(span);
-      })
+          real.spans.push(span);
+        },
+        undefined,
+        () => {
+          // Nothing was added: checkInvariants() compares stats() with the
+          // live spans of the model, which did not change.
+        },
+      )
     ),
   fc.nat().map((pick) =>
     command(`span[${pick}].release()`, (model, real) => {
       const index = pick % model.spans.length;
       real.spans[index].release();
       releaseRegion(model, model.spans[index]);
-    }, (model) => model.spans.length > 0)
+    }, (model) =>
+      model.spans.length > 0, (model, real) => {
+      // Released anyway: only the trap fill or an unmap failed.
+      const index = pick % model.spans.length;
+      const id = model.spans[index];
+      if (real.spans[index].released) {
+        releaseRegion(model, id);
+      } else assert.notEqual(model.regions[id].state, "released");
+    })
   ),
   fc.tuple(fc.nat(), constants).map(([pick, value]) =>
-    command(`span[${pick}].patch(return ${value})`, (model, real) => {
-      const index = pick % model.spans.length;
-      const region = model.regions[model.spans[index]];
-      const patch = returnConstant(value);
-      expectOutcome(
-        region.state === "released" ? "NOT_ALLOCATED" : undefined,
-        () => real.spans[index].patch(0, patch),
-      );
-      if (region.state !== "released") region.bytes.set(patch);
-    }, (model) => model.spans.length > 0)
+    command(
+      `span[${pick}].patch(return ${value})`,
+      (model, real) => {
+        const index = pick % model.spans.length;
+        const region = model.regions[model.spans[index]];
+        const patch = returnConstant(value);
+        expectOutcome(
+          region.state === "released" ? "NOT_ALLOCATED" : undefined,
+          () => real.spans[index].patch(0, patch),
+        );
+        if (region.state !== "released") region.bytes.set(patch);
+      },
+      (model) => model.spans.length > 0,
+      (model, real) => {
+        const index = pick % model.spans.length;
+        const region = model.regions[model.spans[index]];
+        const span = real.spans[index];
+        patchFailed(
+          region,
+          new Uint8Array(bytesAt(span.pointer, span.size)),
+          0,
+          returnConstant(value),
+        );
+        // With "mprotect", a failed switch back leaves pages writable.
+        for (const id of model.spans) model.regions[id].maybeWritable = true;
+      },
+    )
   ),
   fc.tuple(fc.nat(), callOptions).map(([pick, options]) =>
     command(
@@ -681,10 +954,21 @@ const poolCommands = [
     )
   ),
   fc.constant(
-    command("pool.dispose()", (model, real) => {
-      real.pool[Symbol.dispose]();
-      for (const id of model.spans) releaseRegion(model, id);
-    }),
+    command(
+      "pool.dispose()",
+      (model, real) => {
+        real.pool[Symbol.dispose]();
+        for (const id of model.spans) releaseRegion(model, id);
+      },
+      undefined,
+      (model, real) => {
+        // Every span is released; a block left mapped is unmapped later.
+        for (const [index, id] of model.spans.entries()) {
+          assert.equal(real.spans[index].released, true);
+          releaseRegion(model, id);
+        }
+      },
+    ),
   ),
   fc.constantFrom<unknown>(new Uint8Array(0), "code", [300], null).map((code) =>
     command(`pool.add(${text(code)})`, (_model, real) => {
@@ -708,6 +992,16 @@ function callFunction(model: Model, real: Real, index: number): void {
   const value = decodedConstant(region.bytes, offset);
   // Bytes that are not a whole function are never run.
   if (code === undefined && value === undefined) return;
+  if (code === undefined && region.maybeWritable) {
+    // Left writable by a failed switch: it throws, or it is restored.
+    try {
+      assert.equal(real.functions[index](), value);
+    } catch (error) {
+      if (!(error instanceof JITMemoryManagerError)) throw error;
+      assert.equal(error.code, "NOT_EXECUTABLE");
+    }
+    return;
+  }
   const result = expectOutcome(code, () => real.functions[index]());
   if (code === undefined) assert.equal(result, value);
 }
@@ -731,8 +1025,13 @@ const allCommands = [
 const emulated = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
 const runs = Number(Deno.env.get("FUZZ_RUNS") ?? (emulated ? 100 : 2000));
 const seed = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
+/** FUZZ_TRACE=1 prints each sequence before it runs (to find a crash). */
+const TRACE = Deno.env.get("FUZZ_TRACE") !== undefined;
 
-function newWorld(): { model: Model; real: Real } {
+function newWorld(
+  poolOptions: { strategy?: "mprotect" | "dual-map" } = {},
+  failing?: FailingPlatform,
+): { model: Model; real: Real } {
   return {
     model: {
       regions: [],
@@ -747,11 +1046,13 @@ function newWorld(): { model: Model; real: Real } {
     real: {
       managers: Array.from({ length: MANAGERS }, () => new JITMemoryManager()),
       buffers: Array.from({ length: BUFFERS }, () => new CodeBuffer()),
-      pool: new CodePool({ blockSize: PAGE }),
+      pool: new CodePool({ blockSize: PAGE, ...poolOptions }),
       spans: [],
       functions: [],
       mapped: [],
       steps: 0,
+      failing,
+      injected: 0,
     },
   };
 }
@@ -799,4 +1100,73 @@ Deno.test("fuzz: random operation sequences match the model, never rwx, nothing 
   );
   assert.equal(stillMapped, 0);
   assert.ok(sequences >= runs);
+});
+
+Deno.test("fuzz with injected failures: each failed native call leaves objects as documented, stats() equal to the live spans, and nothing mapped once failures stop", () => {
+  const real = platform();
+  let sequences = 0;
+  let steps = 0;
+  let injected = 0;
+  let failedCommands = 0;
+  const byOperation = new Map<string, number>();
+  const started = performance.now();
+  fc.assert(
+    fc.property(
+      fc.commands(allCommands, { maxCommands: 40, size: "max" }),
+      fc.uniqueArray(fc.integer({ min: 1, max: 24 }), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      fc.constantFrom("dual-map" as const, "mprotect" as const),
+      (commands, failAt, strategy) => {
+        if (TRACE) {
+          console.error(`TRACE ${strategy} fail at ${failAt}:`);
+        }
+        const failing = new FailingPlatform(real);
+        setPlatformForTesting(failing.platform);
+        try {
+          const world = newWorld({ strategy }, failing);
+          failing.failAt(failAt);
+          try {
+            fc.modelRun(() => world, commands);
+          } catch (error) {
+            if (TRACE) console.error(`  FAILED: ${error}`);
+            throw error;
+          } finally {
+            failing.stop();
+            disposeWorld(world.real);
+          }
+          // Every mapping made was unmapped, failures or not.
+          assert.deepEqual(
+            [...failing.live.keys()].map((address) => address.toString(16)),
+            [],
+            "mappings left",
+          );
+          sequences++;
+          steps += world.real.steps;
+          injected += failing.failures;
+          failedCommands += world.real.injected;
+          for (const [operation, count] of failing.byOperation) {
+            byOperation.set(
+              operation,
+              (byOperation.get(operation) ?? 0) + count,
+            );
+          }
+        } finally {
+          setPlatformForTesting(real);
+        }
+      },
+    ),
+    { numRuns: runs, seed },
+  );
+  console.log(
+    `fuzz with failures: ${sequences} sequences, ${steps} checked steps, ` +
+      `${injected} injected failures (${
+        [...byOperation].map(([operation, count]) => `${operation} ${count}`)
+          .join(", ")
+      }), ${failedCommands} commands failed by them, seed ${seed}, ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  assert.ok(sequences >= runs);
+  assert.ok(injected > runs / 4, `only ${injected} failures injected`);
 });
