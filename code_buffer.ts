@@ -13,11 +13,10 @@ import {
   type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
-  inUseError,
   type NativeFunction,
   releaseDependents,
-  releaseWhenIdle,
 } from "./native_function.ts";
+import { inUseError, releaseWhenIdle } from "./in_flight.ts";
 import {
   checkAllocationSize,
   checkFunctionOffset,

@@ -10,11 +10,10 @@ import {
   type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
-  inUseError,
   type NativeFunction,
   releaseDependents,
-  releaseWhenIdle,
 } from "./native_function.ts";
+import { inUseError, releaseWhenIdle } from "./in_flight.ts";
 import { platform } from "./platform/mod.ts";
 import type { Platform } from "./platform/types.ts";
 import { PoolBlock } from "./pool_block.ts";
@@ -312,8 +311,7 @@ export class CodePool implements Disposable {
       );
     }
     const bytes = this.#code(code);
-    const step = this.#alignmentStep(options?.align);
-    return this.#addAll([{ bytes, step }])[0];
+    return this.#addOne(bytes, this.#alignmentStep(options?.align));
   }
 
   /**
@@ -452,7 +450,8 @@ export class CodePool implements Disposable {
     release: (span: Span): void => {
       if (span.state === "released") return;
       this.#retire(span);
-      releaseWhenIdle(span, () => this.#reclaim(span));
+      if (span.calls === 0) this.#reclaim(span);
+      else releaseWhenIdle(span, () => this.#reclaim(span));
     },
     patch: (span: Span, offset: number, bytes: Uint8Array): void => {
       this.#patch(span, offset, bytes);
@@ -497,6 +496,37 @@ export class CodePool implements Disposable {
   }
 
   /**
+   * `#addAll()` for one piece, without the batch's arrays and maps: the
+   * common case, and a hot path.
+   */
+  #addOne(bytes: Uint8Array, step: number): CodeSpan {
+    const blocksBefore = this.#blocks.length;
+    const placement = this.#place(bytes.length, step);
+    const { block, granule, granules } = placement;
+    const offset = granule * this.#granularity;
+    const write: BlockWrite = {
+      offset,
+      length: bytes.length,
+      writable: block.writableAt(granule),
+      executable: block.executableAt(granule),
+      bytes,
+    };
+    try {
+      this.#backend.write(
+        block.views,
+        block.dedicated ? [write, ...this.#tailFill(block, offset, bytes)] : [
+          write,
+        ],
+      );
+    } catch (error) {
+      block.release(granule, granules);
+      this.#dropNewBlocks(blocksBefore);
+      throw error;
+    }
+    return this.#publish(placement, bytes.length);
+  }
+
+  /**
    * Places and writes every piece, then publishes their spans; on any
    * failure, takes back everything this call placed or mapped.
    */
@@ -518,21 +548,43 @@ export class CodePool implements Disposable {
     }
     const spans = new Array<CodeSpan>(placements.length);
     for (let index = 0; index < placements.length; index++) {
-      const { block, granule, granules } = placements[index];
-      const span: Span = {
-        pointer: block.executableAt(granule),
-        size: pieces[index].bytes.length,
-        state: "executable",
-        block,
-        granule,
-        granules,
-        writable: block.writableAt(granule),
-        calls: 0,
-      };
-      block.addSpan(span);
-      spans[index] = createSpan(this, span);
+      spans[index] = this.#publish(
+        placements[index],
+        pieces[index].bytes.length,
+      );
     }
     return spans;
+  }
+
+  /** Makes the span of written code, live from now on. */
+  #publish({ block, granule, granules }: Placement, size: number): CodeSpan {
+    const span: Span = {
+      pointer: block.executableAt(granule),
+      size,
+      state: "executable",
+      block,
+      granule,
+      granules,
+      writable: block.writableAt(granule),
+      calls: 0,
+    };
+    block.addSpan(span);
+    return createSpan(this, span);
+  }
+
+  /**
+   * A dedicated block was mapped without a fill: its code fills it but for
+   * a tail, filled in the same switch as the code is written.
+   */
+  #tailFill(block: Block, offset: number, bytes: Uint8Array): BlockWrite[] {
+    if (!this.#fill || this.#platform.zeroTraps) return [];
+    const tail = alignUp(
+      offset + bytes.length,
+      this.#platform.trapBytes.length,
+    );
+    return tail < block.size
+      ? [this.#trapWrite(block, tail, block.size - tail)]
+      : [];
   }
 
   /** Writes each placed piece, one backend write per block. */
@@ -553,14 +605,10 @@ export class CodePool implements Disposable {
         executable: block.executableAt(granule),
         bytes,
       });
-      // A dedicated block was mapped without a fill: its code fills it but
-      // for a tail, which is filled here, in the same switch.
-      const end = granule * this.#granularity + bytes.length;
-      if (block.dedicated && this.#fill && !this.#platform.zeroTraps) {
-        const tail = alignUp(end, this.#platform.trapBytes.length);
-        if (tail < block.size) {
-          writes.push(this.#trapWrite(block, tail, block.size - tail));
-        }
+      if (block.dedicated) {
+        writes.push(
+          ...this.#tailFill(block, granule * this.#granularity, bytes),
+        );
       }
     }
     for (const [block, writes] of byBlock) {
@@ -579,10 +627,14 @@ export class CodePool implements Disposable {
   }
 
   /** Finds room for `size` bytes, mapping a block if needed. */
-  #place(size: number, step: number, cursor: BatchCursor): Placement {
+  #place(size: number, step: number, cursor?: BatchCursor): Placement {
     const granules = Math.ceil(size / this.#granularity);
     if (this.#backend.switchesPages) {
-      return this.#placeOnFreePages(granules, step, cursor);
+      return this.#placeOnFreePages(
+        granules,
+        step,
+        cursor ?? { next: 0, limit: 0 },
+      );
     }
     for (const block of this.#blocks) {
       if (
@@ -618,7 +670,7 @@ export class CodePool implements Disposable {
     for (const candidate of this.#blocks) {
       if (
         candidate.dedicated ||
-        candidate.pages.longestFreeBound() * candidate.granulesPerPage <
+        candidate.pages!.longestFreeBound() * candidate.granulesPerPage <
           granules
       ) continue;
       granule = candidate.allocatePages(granules);
@@ -658,6 +710,7 @@ export class CodePool implements Disposable {
           this.#granularity,
           page,
           dedicated,
+          this.#backend.switchesPages,
         );
         left.mappings.splice(0, left.mappings.length, ...stranded.mappings);
         this.#leftovers.push(left);
@@ -670,6 +723,7 @@ export class CodePool implements Disposable {
       this.#granularity,
       page,
       dedicated,
+      this.#backend.switchesPages,
     );
     this.#blocks.push(block);
     if (!dedicated) {
@@ -724,13 +778,14 @@ export class CodePool implements Disposable {
     }
     if (!this.#fill) return;
     if (!this.#backend.switchesPages) {
-      this.#backend.write(block.views, [
-        this.#trapWrite(
-          block,
-          span.granule * this.#granularity,
-          span.granules * this.#granularity,
-        ),
-      ]);
+      // The span's own (cached) pointers: making new ones costs more than
+      // the fill of a small function.
+      this.#backend.write(block.views, [{
+        offset: span.granule * this.#granularity,
+        length: span.granules * this.#granularity,
+        writable: span.writable,
+        executable: span.pointer,
+      }]);
     } else if (emptied.count > 0) {
       const page = this.#platform.pageSize();
       this.#backend.write(block.views, [
@@ -956,12 +1011,15 @@ export class CodeSpan {
 
   /**
    * Overwrites part of the code in place; functions keep working and run
-   * the new code.
+   * the new code. With `"dual-map"` and `"map-jit"` no protection changes;
+   * with `"mprotect"` the span's pages are switched for the write, which
+   * takes execute permission from the other code on them for that moment.
    *
    * @param offset Where to write, within the span.
    * @param code The new instructions or bytes.
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED` after release,
-   * `OUT_OF_BOUNDS` past the span, `INVALID_ARGUMENT`.
+   * `OUT_OF_BOUNDS` past the span, `INVALID_ARGUMENT`, `IN_USE` when the
+   * pages would be switched under code that is running, `SYSTEM`.
    *
    * @example Changing a constant
    * ```ts ignore
@@ -983,7 +1041,13 @@ export class CodeSpan {
 
   /**
    * Gives the span's memory back to the pool: it is filled with trap
-   * instructions and its functions throw `NOT_ALLOCATED`. Idempotent.
+   * instructions and its functions throw `NOT_ALLOCATED`. Idempotent. If
+   * the span's code is running (this is called from a callback of it), the
+   * span is released at once and its memory is reused only after the last
+   * call into it returns.
+   *
+   * @throws {JITMemoryManagerError} `SYSTEM` if the trap fill failed; the
+   * span is released all the same.
    *
    * @example Releasing
    * ```ts ignore

@@ -10,11 +10,10 @@ import {
   type AsFunctionOptions,
   type CodeRegion,
   createNativeFunction,
-  inUseError,
   type NativeFunction,
   releaseDependents,
-  releaseWhenIdle,
 } from "./native_function.ts";
+import { inUseError, releaseWhenIdle } from "./in_flight.ts";
 import { platform } from "./platform/mod.ts";
 import type { Platform } from "./platform/types.ts";
 import {
@@ -58,8 +57,6 @@ const refusesExecutable = new WeakSet<Platform>();
 export interface ManagerInternals {
   /** makeExecutable() flushing only `[0, length)`. */
   makeExecutable(manager: JITMemoryManager, length: number): void;
-  /** Whether a call into the region is in flight. */
-  region(manager: JITMemoryManager): CodeRegion | undefined;
   /** patch() of code whose calls are counted elsewhere (`running`). */
   patch(
     manager: JITMemoryManager,
@@ -232,26 +229,26 @@ export class JITMemoryManager implements Disposable {
     const region = this.#allocated();
     if (region.state === "executable") return;
     const backend = region.platform;
-    if (!region.switches) {
-      backend.flushInstructionCache(region.pointer, flushed);
-      region.state = "executable";
-      return;
-    }
     backend.flushInstructionCache(region.pointer, flushed);
-    try {
-      backend.protect(region.pointer, region.size, "read-execute");
-    } catch (error) {
-      const dual = backend.dualMapping;
-      if (
-        dual === undefined || !(error instanceof JITMemoryManagerError) ||
-        error.reason !== "permission-denied"
-      ) throw error;
-      // The OS refuses to make written memory executable: the region runs
-      // from a read-execute view of a copy and is written through another.
-      region.writable = dual.convert(region.pointer, region.size);
-      region.switches = false;
-      refusesExecutable.add(backend);
-      backend.flushInstructionCache(region.pointer, flushed);
+    if (region.switches) {
+      try {
+        backend.protect(region.pointer, region.size, "read-execute");
+      } catch (error) {
+        const dual = backend.dualMapping;
+        // A region with a view already was made executable before: this
+        // refusal is not the OS's policy, and is reported as it is.
+        if (
+          dual === undefined || region.writable !== undefined ||
+          !(error instanceof JITMemoryManagerError) ||
+          error.reason !== "permission-denied"
+        ) throw error;
+        // The OS refuses to make written memory executable: the region
+        // runs from a read-execute view of a copy, written through another.
+        region.writable = dual.convert(region.pointer, region.size);
+        region.switches = false;
+        refusesExecutable.add(backend);
+        backend.flushInstructionCache(region.pointer, flushed);
+      }
     }
     region.state = "executable";
   }
@@ -351,10 +348,11 @@ export class JITMemoryManager implements Disposable {
    * On an executable region the bytes are written through a second,
    * read-write view of the same memory (made on the first such patch,
    * where the platform can dual-map: Linux), so the code keeps its
-   * protection and other workers may keep running it; elsewhere only the
-   * pages concerned become writable for the write and go back to
-   * read-execute, which no other worker may be running meanwhile. The
-   * instruction cache is made coherent either way.
+   * protection and other workers may keep running it; on Apple silicon
+   * under the per-thread write switch, which other threads never see;
+   * elsewhere only the pages concerned become writable for the write and
+   * go back to read-execute, which no other worker may be running
+   * meanwhile. The instruction cache is made coherent either way.
    *
    * @param offset Where to write, in bytes from the region start.
    * @param bytes The new bytes (as for {@linkcode JITMemoryManager.write}).
@@ -607,7 +605,6 @@ export class JITMemoryManager implements Disposable {
   static {
     managerInternals = {
       makeExecutable: (manager, length) => manager.#makeExecutable(length),
-      region: (manager) => manager.#region,
       patch: (manager, offset, bytes, running) =>
         patchRegion(manager.#allocated(), offset, bytes, running),
     };
@@ -673,6 +670,14 @@ function patchRegion(
   }
   if (region.writable !== undefined) {
     backend.write(offsetPointer(region.writable, start), data);
+    backend.flushInstructionCache(target, data.byteLength);
+    return;
+  }
+  if (backend.writeMode === "thread-toggle") {
+    // MAP_JIT memory (Apple silicon): the write switches this thread's
+    // view only, and back before the running code can resume; no other
+    // thread ever sees it writable.
+    backend.write(target, data);
     backend.flushInstructionCache(target, data.byteLength);
     return;
   }

@@ -7,6 +7,7 @@
  */
 
 import { JITMemoryManagerError } from "./errors.ts";
+import { runIdle } from "./in_flight.ts";
 import type { FastCallBinding, FastCalls } from "./platform/types.ts";
 import { offsetPointer, show } from "./validate.ts";
 
@@ -50,53 +51,6 @@ export interface CodeRegion {
    * asked for while the code ran, deferred until it is safe.
    */
   whenIdle?: () => void;
-}
-
-/**
- * Whether code of `region` is running now (a call into it has not
- * returned).
- *
- * @param region A region of code.
- * @returns `true` while calls are in flight.
- */
-export function isRunning(region: CodeRegion): boolean {
-  return region.calls > 0;
-}
-
-/**
- * Runs `release` now if no call into `region` is in flight, otherwise
- * once the last one returns (from that call's wrapper; an error it throws
- * is thrown by that call).
- *
- * @param region The region whose memory goes away.
- * @param release What frees it.
- */
-export function releaseWhenIdle(region: CodeRegion, release: () => void): void {
-  if (region.calls === 0) {
-    release();
-    return;
-  }
-  const earlier = region.whenIdle;
-  region.whenIdle = earlier === undefined ? release : () => {
-    earlier();
-    release();
-  };
-}
-
-/**
- * The error for an operation that would take execute permission from, or
- * overwrite, code that is running.
- *
- * @param operation What was asked, e.g. `"makeWritable()"`.
- * @returns A `JITMemoryManagerError` with code `IN_USE`.
- */
-export function inUseError(operation: string): JITMemoryManagerError {
-  return new JITMemoryManagerError(
-    "IN_USE",
-    `${operation} refused: the code is running (a call into it has not ` +
-      `returned, e.g. it called back into JavaScript). Call it after the ` +
-      `call returns.`,
-  );
 }
 
 /**
@@ -504,13 +458,6 @@ function slotWrapper(
     slotFactories.set(symbol, factory);
   }
   return factory(region, cell, notCallable, argumentError, runIdle);
-}
-
-/** Runs the release deferred until `region`'s last call returned. */
-function runIdle(region: CodeRegion): void {
-  const action = region.whenIdle;
-  region.whenIdle = undefined;
-  action?.();
 }
 
 /** The slot's stub: a function that only calls `symbol`. */

@@ -24,6 +24,9 @@ export interface BlockSpan {
   readonly calls: number;
 }
 
+/** No pages emptied (or none tracked). */
+const NO_PAGES = Object.freeze({ first: -1, count: 0 });
+
 /** A mapped block, divided into granules of `granularity` bytes. */
 export class PoolBlock<S extends BlockSpan = BlockSpan> {
   /** How many granules the block has. */
@@ -51,11 +54,12 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
   /** Which granules are taken. */
   readonly bitmap: RunBitmap;
   /**
-   * Which pages hold code (for pools that switch protections, where new
-   * code only goes to pages without any); granules taken per page.
+   * Which pages hold code, for pools that switch protections (where new
+   * code only goes to pages without any), with granules taken per page;
+   * `undefined` in other pools, which have no use for them.
    */
-  readonly pages: RunBitmap;
-  readonly #pageUse: Uint32Array;
+  readonly pages: RunBitmap | undefined;
+  readonly #pageUse: Uint32Array | undefined;
   /**
    * Pointer objects of granules already handed out, per view: making one
    * is a native call, and a granule's address never changes.
@@ -72,6 +76,7 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
    * @param granularity Bytes per granule.
    * @param pageSize Bytes per page.
    * @param dedicated Whether it holds one oversized allocation.
+   * @param trackPages Whether to track which pages hold code.
    */
   constructor(
     readonly views: DualViews,
@@ -79,6 +84,7 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
     readonly granularity: number,
     pageSize: number,
     dedicated: boolean,
+    trackPages: boolean,
   ) {
     this.granules = Math.floor(size / granularity);
     this.granulesPerPage = pageSize / granularity;
@@ -87,8 +93,10 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
       : [views.executable, views.writable];
     this.dedicated = dedicated;
     this.bitmap = new RunBitmap(this.granules);
-    this.pages = new RunBitmap(size / pageSize);
-    this.#pageUse = new Uint32Array(size / pageSize);
+    if (trackPages) {
+      this.pages = new RunBitmap(size / pageSize);
+      this.#pageUse = new Uint32Array(size / pageSize);
+    }
   }
 
   /** Granules in use (by live spans and spans waiting for their calls). */
@@ -153,7 +161,7 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
    * @returns The first granule's index, or -1 if no pages are free.
    */
   allocatePages(count: number): number {
-    const page = this.pages.allocate(
+    const page = this.pages!.allocate(
       Math.ceil(count / this.granulesPerPage),
       1,
     );
@@ -200,6 +208,9 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
     delta: 1 | -1,
     markNew = true,
   ): { first: number; count: number } {
+    const pages = this.pages;
+    const pageUse = this.#pageUse;
+    if (pages === undefined || pageUse === undefined) return NO_PAGES;
     const first = Math.floor(granule / this.granulesPerPage);
     const last = Math.floor((granule + count - 1) / this.granulesPerPage);
     let emptyFirst = -1;
@@ -209,13 +220,13 @@ export class PoolBlock<S extends BlockSpan = BlockSpan> {
         Math.min(granule + count, (page + 1) * this.granulesPerPage) -
         Math.max(granule, page * this.granulesPerPage);
       if (delta > 0) {
-        if (this.#pageUse[page] === 0 && markNew) this.pages.mark(page, 1);
-        this.#pageUse[page] += inPage;
+        if (pageUse[page] === 0 && markNew) pages.mark(page, 1);
+        pageUse[page] += inPage;
         continue;
       }
-      this.#pageUse[page] -= inPage;
-      if (this.#pageUse[page] === 0) {
-        this.pages.release(page, 1);
+      pageUse[page] -= inPage;
+      if (pageUse[page] === 0) {
+        pages.release(page, 1);
         if (emptyFirst < 0) emptyFirst = page;
         emptyCount++;
       }

@@ -2,8 +2,10 @@
  * A bitmap of units (granules, pages) that finds runs of free units a word
  * at a time, asmjit's JitAllocator being the model: full words are skipped
  * in one test, run ends are found with count-trailing-zeros, and each
- * bitmap keeps an upper bound of its longest free run so that a search
- * that cannot succeed is skipped without a scan.
+ * bitmap knows its longest free run after a search that failed, so that
+ * the next search that cannot succeed is skipped without a scan. A release
+ * only marks that knowledge stale (no scan on the release path), as
+ * asmjit's dirty flag does.
  *
  * @module
  */
@@ -26,8 +28,8 @@ export class RunBitmap {
   /** No free unit lies below this index. */
   #firstFree = 0;
   /**
-   * No free run is longer than this. Exact after a search that failed (it
-   * scanned every run); raised on release; an upper bound otherwise.
+   * No free run is longer than this: exact after a search that failed (it
+   * scanned every run), the size again after a release.
    */
   #longestFree: number;
 
@@ -87,8 +89,10 @@ export class RunBitmap {
     while (position < this.size) {
       const runStart = this.#nextFree(position);
       if (runStart >= this.size) break;
-      const runEnd = this.#nextUsed(runStart);
       const start = Math.ceil(runStart / step) * step;
+      // Only as far as the request reaches: a run that holds it need not
+      // be measured to its end, one that does not ends before there.
+      const runEnd = this.#nextUsed(runStart, start + count);
       if (start + count <= runEnd) {
         this.mark(start, count);
         if (runStart === this.#firstFree && start === runStart) {
@@ -125,10 +129,9 @@ export class RunBitmap {
     this.#setRange(index, count, false);
     this.used -= count;
     if (index < this.#firstFree) this.#firstFree = index;
-    // The freed units joined whatever free run surrounds them.
-    const left = this.#previousUsed(index - 1) + 1;
-    const right = this.#nextUsed(index + count);
-    this.#longestFree = Math.max(this.#longestFree, right - left);
+    // The freed units joined a free run of unknown length: the next search
+    // finds out, if it has to.
+    this.#longestFree = this.size;
   }
 
   #setRange(index: number, count: number, value: boolean): void {
@@ -158,28 +161,19 @@ export class RunBitmap {
     return Math.min(this.size, word * WORD + lowestBit(bits));
   }
 
-  /** The first used unit at or after `from`, or `size`. */
-  #nextUsed(from: number): number {
+  /**
+   * The first used unit at or after `from` and before `limit`, or `limit`
+   * if there is none (`size` at most).
+   */
+  #nextUsed(from: number, limit: number): number {
+    const end = Math.min(limit, this.size);
     let word = from >>> 5;
-    if (word >= this.#words.length) return this.size;
+    if (from >= end) return end;
     let bits = this.#words[word] & (0xffffffff << (from & 31));
     while (bits === 0) {
-      if (++word >= this.#words.length) return this.size;
+      if (++word * WORD >= end) return end;
       bits = this.#words[word];
     }
-    return Math.min(this.size, word * WORD + lowestBit(bits));
-  }
-
-  /** The last used unit at or before `from`, or -1. */
-  #previousUsed(from: number): number {
-    if (from < 0) return -1;
-    let word = from >>> 5;
-    const bit = from & 31;
-    let bits = this.#words[word] & (bit === 31 ? 0xffffffff : (2 << bit) - 1);
-    while (bits === 0) {
-      if (--word < 0) return -1;
-      bits = this.#words[word];
-    }
-    return word * WORD + 31 - Math.clz32(bits);
+    return Math.min(end, word * WORD + lowestBit(bits));
   }
 }

@@ -16,7 +16,7 @@
 import { JITMemoryManagerError } from "../errors.ts";
 import { codeAlignment, trapBytes } from "./architecture.ts";
 import { errorReason, systemError } from "./native_error.ts";
-import { fillTrapsInPlace } from "./trap_fill.ts";
+import { trapFiller } from "./trap_fill.ts";
 import type {
   Architecture,
   ErrorCapture,
@@ -287,6 +287,9 @@ export function createPosixPlatform(
 
   const threadToggle = config.writeMode === "thread-toggle";
   const trap = trapBytes(config.arch);
+  const fillTraps = trapFiller(trap, (address, bytes) => {
+    native.memcpy(address, bytes, BigInt(bytes.byteLength));
+  });
 
   return {
     os: config.os,
@@ -363,7 +366,7 @@ export function createPosixPlatform(
     },
     fillTraps(address: Deno.PointerObject, size: number): void {
       if (size === 0) return;
-      const fill = (): void => fillTrapsInPlace(address, size, trap);
+      const fill = (): void => fillTraps(address, size);
       if (threadToggle) threadWritable(fill);
       else fill();
     },

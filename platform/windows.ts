@@ -12,7 +12,7 @@
 import { codeAlignment, trapBytes } from "./architecture.ts";
 import { openLibrary } from "./open_library.ts";
 import { errorReason, systemError } from "./native_error.ts";
-import { fillTrapsInPlace } from "./trap_fill.ts";
+import { trapFiller } from "./trap_fill.ts";
 import type { Architecture, OsError, Platform, Protection } from "./types.ts";
 
 /** kernel32's symbols. */
@@ -121,6 +121,9 @@ export function createWindowsPlatform(
 ): Platform {
   let pageSize = 0;
   const oldProtection = new Uint32Array(1);
+  const fillTraps = trapFiller(trapBytes(arch), (address, bytes) => {
+    kernel32.RtlMoveMemory(address, bytes, BigInt(bytes.byteLength));
+  });
 
   /**
    * The error of the call that just failed. Every kernel32 call here
@@ -206,7 +209,7 @@ export function createWindowsPlatform(
       kernel32.RtlMoveMemory(address, bytes, BigInt(bytes.byteLength));
     },
     fillTraps(address: Deno.PointerObject, size: number): void {
-      if (size > 0) fillTrapsInPlace(address, size, trapBytes(arch));
+      if (size > 0) fillTraps(address, size);
     },
     flushInstructionCache(address: Deno.PointerObject, size: number): void {
       if (arch === "x86_64") return;

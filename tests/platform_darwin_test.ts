@@ -2,6 +2,8 @@
 // libSystem: no Mac runs CI, so these tests pin the exact native calls.
 import assert from "node:assert/strict";
 import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
+import { managerInternals } from "../jit_memory_manager.ts";
+import { errorCodeOf } from "./helpers/error_code.ts";
 import {
   createDarwinPlatform,
   type DarwinLibSystem,
@@ -121,6 +123,32 @@ Deno.test("macOS/Apple silicon: patch() on executable code switches, copies, swi
     ]);
     assert.equal(memory.isExecutable(), true);
   });
+});
+
+Deno.test("macOS/Apple silicon: patch() of running code goes ahead (the switch is this thread's own); without the switch it is IN_USE", () => {
+  for (const jitToggleSupported of [true, false] as const) {
+    const { process, backend } = setUp("aarch64", { jitToggleSupported });
+    withPlatform(backend, () => {
+      using memory = new JITMemoryManager(100);
+      memory.makeExecutable();
+      process.take();
+      // As CodeBuffer.patch() does for a commit whose code is running.
+      const patch = (): void =>
+        managerInternals.patch(memory, 4, new Uint8Array(4), true);
+      if (jitToggleSupported) {
+        patch();
+        assert.deepEqual(process.take().map((call) => call[0]), [
+          "pthread_jit_write_protect_np",
+          "memcpy",
+          "pthread_jit_write_protect_np",
+          "sys_icache_invalidate",
+        ]);
+      } else {
+        assert.equal(errorCodeOf(patch), "IN_USE");
+        assert.deepEqual(process.take(), [], "nothing switched");
+      }
+    });
+  }
 });
 
 Deno.test("macOS/Apple silicon without the per-thread switch falls back to mprotect", () => {
