@@ -82,7 +82,9 @@ Deno.test("exhaustion: under a lowered RLIMIT_AS, allocate() fails with SYSTEM/E
       allocated: false,
       error: ENOMEM,
     });
-    assert.equal(report.exhaustingRequest, report.regionSize);
+    // Refusals ask for twice the margin (see the fixture: V8 may free a
+    // few megabytes of its own at the limit).
+    assert.equal(report.exhaustingRequest, 2 * report.marginMiB * MiB);
     assert.equal(report.stoppedBy, "failure");
     assert.ok(report.regions > 0, "no region fit under the limit");
     assert.ok(

@@ -34,7 +34,7 @@ import {
 import { show } from "../validate.ts";
 import { platform, setPlatformForTesting } from "../platform/mod.ts";
 import { FailingPlatform, isInjected } from "./helpers/failing_platform.ts";
-import { bytesAt } from "./helpers/emulation.ts";
+import { bytesAt, VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const ALIGNMENT = Deno.build.arch === "aarch64" ? 4 : 1;
@@ -58,11 +58,21 @@ interface ModelRegion {
    * next operation that meets no failure.
    */
   maybeWritable?: boolean;
+  /**
+   * Emulated runs only: code was rewritten through a second, writable view
+   * after qemu-user may have translated it, and qemu would run its old
+   * translation (helpers/emulation.ts): calls then check the bytes.
+   */
+  viewStale?: boolean;
+  /** A manager's region that a patch of executable code made dual-mapped. */
+  converted?: boolean;
 }
 
 interface ModelBuffer {
   capacity: number;
   commit: number | undefined;
+  /** Its memory was made dual-mapped by a patch of executable code. */
+  converted?: boolean;
 }
 
 interface Model {
@@ -87,6 +97,8 @@ interface Real {
   failing?: FailingPlatform;
   /** Commands that met an injected failure. */
   injected: number;
+  /** Address ranges of pool code that ran (for the emulated run). */
+  executed: [bigint, bigint][];
 }
 
 /** The value the code at `offset` returns, or undefined if it is not a
@@ -430,6 +442,23 @@ function releaseRegion(model: Model, id: number | undefined): void {
   if (id !== undefined) model.regions[id].state = "released";
 }
 
+/**
+ * A patch of a manager's executable code: the first one converts the
+ * region (a remap, which every emulator sees); later ones go through the
+ * writable view, which qemu-user does not see once it translated the code.
+ */
+function patchedLive(region: ModelRegion): void {
+  if (region.state !== "executable") return;
+  if (region.converted) region.viewStale = true;
+  region.converted = true;
+}
+
+/** Whether `[start, start + length)` overlaps pool code that ran. */
+function overlapsExecuted(real: Real, start: bigint, length: number): boolean {
+  const end = start + BigInt(length);
+  return real.executed.some(([from, to]) => from < end && to > start);
+}
+
 /** A manager whose operation failed is as it was. */
 function managerUnchanged(slot: number): (model: Model, real: Real) => void {
   return (model, real) => {
@@ -455,6 +484,7 @@ function managerWriteFailed(
     const region = managerRegion(model, slot)!;
     const manager = real.managers[slot];
     patchFailed(region, manager.read(), offset(), bytes());
+    if (region.state === "executable") region.viewStale = true;
     if (region.state === "executable" && !manager.isExecutable()) {
       region.state = "writable";
     }
@@ -561,7 +591,10 @@ const managerCommands = [
                 ? real.managers[slot].patch(offset as number, value)
                 : real.managers[slot].write(value, offset as number),
           );
-          if (code === undefined) region!.bytes.set(asBytes(source), start);
+          if (code === undefined) {
+            region!.bytes.set(asBytes(source), start);
+            if (patch && asBytes(source).length > 0) patchedLive(region!);
+          }
         },
         undefined,
         managerWriteFailed(
@@ -595,7 +628,10 @@ const managerCommands = [
                 ? real.managers[slot].patch(offset, bytes)
                 : real.managers[slot].write(bytes, offset),
           );
-          if (code === undefined) region!.bytes.set(bytes, offset);
+          if (code === undefined) {
+            region!.bytes.set(bytes, offset);
+            if (patch) patchedLive(region!);
+          }
         },
         undefined,
         managerWriteFailed(slot, () => offset, () => returnConstant(value)),
@@ -725,8 +761,14 @@ const bufferCommands = [
           const code = buffer.commit !== undefined
             ? "ALREADY_COMMITTED"
             : undefined;
+          const memoryBefore = real.buffers[slot].getMemoryPointer();
           expectOutcome(code, () => real.buffers[slot].commit(bytes));
           if (code !== undefined) return;
+          const memoryAfter = real.buffers[slot].getMemoryPointer();
+          if (
+            memoryBefore === null ||
+            !Deno.UnsafePointer.equals(memoryBefore, memoryAfter)
+          ) buffer.converted = false; // fresh memory
           buffer.capacity = Math.max(buffer.capacity, pageRound(bytes.length));
           buffer.commit = model.regions.push({ state: "executable", bytes }) -
             1;
@@ -797,7 +839,11 @@ const bufferCommands = [
       (model, real) => {
         real.buffers[slot][Symbol.dispose]();
         releaseRegion(model, model.buffers[slot].commit);
-        model.buffers[slot] = { capacity: 0, commit: undefined };
+        model.buffers[slot] = {
+          capacity: 0,
+          commit: undefined,
+          converted: false,
+        };
       },
       undefined,
       bufferUnchanged(slot),
@@ -813,7 +859,13 @@ const bufferCommands = [
           commit === undefined ? "NOT_EXECUTABLE" : undefined,
           () => real.buffers[slot].patch(0, bytes),
         );
-        if (commit !== undefined) model.regions[commit].bytes.set(bytes);
+        if (commit === undefined) return;
+        model.regions[commit].bytes.set(bytes);
+        // The first patch converts the memory; later ones go through the
+        // writable view (see patchedLive()).
+        const buffer = model.buffers[slot];
+        if (buffer.converted) model.regions[commit].viewStale = true;
+        buffer.converted = true;
       },
       undefined,
       (model, real) => {
@@ -826,6 +878,7 @@ const bufferCommands = [
           returnConstant(value),
         );
         region.maybeWritable = true;
+        region.viewStale = true;
       },
     )
   ),
@@ -878,9 +931,19 @@ const poolCommands = [
               0n,
             );
           }
+          // qemu-user still holds translations of code that ran here.
+          const viewStale = real.pool.strategy === "dual-map" &&
+            overlapsExecuted(
+              real,
+              Deno.UnsafePointer.value(span.pointer),
+              bytes.length,
+            );
           model.spans.push(
-            model.regions.push({ state: "executable", bytes: bytes.slice() }) -
-              1,
+            model.regions.push({
+              state: "executable",
+              bytes: bytes.slice(),
+              viewStale,
+            }) - 1,
           );
           real.spans.push(span);
         },
@@ -917,7 +980,9 @@ const poolCommands = [
           region.state === "released" ? "NOT_ALLOCATED" : undefined,
           () => real.spans[index].patch(0, patch),
         );
-        if (region.state !== "released") region.bytes.set(patch);
+        if (region.state === "released") return;
+        region.bytes.set(patch);
+        if (real.pool.strategy === "dual-map") region.viewStale = true;
       },
       (model) => model.spans.length > 0,
       (model, real) => {
@@ -930,6 +995,7 @@ const poolCommands = [
           0,
           returnConstant(value),
         );
+        region.viewStale = true;
         // With "mprotect", a failed switch back leaves pages writable.
         for (const id of model.spans) model.regions[id].maybeWritable = true;
       },
@@ -959,6 +1025,8 @@ const poolCommands = [
       (model, real) => {
         real.pool[Symbol.dispose]();
         for (const id of model.spans) releaseRegion(model, id);
+        // Unmapped: qemu-user drops its translations there.
+        real.executed = [];
       },
       undefined,
       (model, real) => {
@@ -992,6 +1060,22 @@ function callFunction(model: Model, real: Real, index: number): void {
   const value = decodedConstant(region.bytes, offset);
   // Bytes that are not a whole function are never run.
   if (code === undefined && value === undefined) return;
+  const fn = real.functions[index] as Call & { pointer: Deno.PointerObject };
+  const length = returnConstant(0).length;
+  if (code === undefined && VIEW_REWRITES_INVISIBLE && region.viewStale) {
+    // qemu-user would run an old translation: the bytes must be right.
+    assert.deepEqual(
+      bytesAt(fn.pointer, length),
+      [...region.bytes.subarray(offset, offset + length)],
+    );
+    return;
+  }
+  if (
+    code === undefined && model.spans.includes(model.functions[index].region)
+  ) {
+    const start = Deno.UnsafePointer.value(fn.pointer);
+    real.executed.push([start, start + BigInt(length)]);
+  }
   if (code === undefined && region.maybeWritable) {
     // Left writable by a failed switch: it throws, or it is restored.
     try {
@@ -1053,6 +1137,7 @@ function newWorld(
       steps: 0,
       failing,
       injected: 0,
+      executed: [],
     },
   };
 }
