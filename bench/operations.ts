@@ -127,6 +127,23 @@ export function createOperations(): Operation[] {
   );
   populated.makeExecutable();
   const eightBytes = function64.subarray(0, 8);
+  // One page of code, switched to read-write and back.
+  const populatedPage = isolatedManager(4096);
+  populatedPage.write(new Uint8Array(4096).fill(function64[63]));
+  populatedPage.makeExecutable();
+
+  // A 32 MiB function, added to and released from the default pool.
+  const huge = new Uint8Array(32 * MiB).fill(
+    Deno.build.arch === "x86_64" ? 0x90 : 0, // nop (x86-64)
+  );
+  if (Deno.build.arch !== "x86_64") {
+    new Uint32Array(huge.buffer).fill(0xd503201f); // nop
+  }
+  huge.set(answerCode, huge.length - answerCode.length);
+  const hugePools = {
+    fill: new CodePool(),
+    "no fill": new CodePool({ fill: false }),
+  };
 
   let sink = 0;
   const poolOperations = (["dual-map", "mprotect"] as const).flatMap((
@@ -153,15 +170,36 @@ export function createOperations(): Operation[] {
       },
     },
   ]);
-  poolOperations.push({
-    name: "switch_populated_page",
-    label: "one protection switch of a page holding code (patch 8 bytes)",
-    iterations: 20_000,
-    c: false,
-    run(): void {
-      populated.patch(32 * 1024, eightBytes);
+  poolOperations.push(
+    {
+      name: "switch_populated_page",
+      label: "makeWritable + makeExecutable of a page holding code",
+      iterations: 20_000,
+      c: false,
+      run(): void {
+        populatedPage.makeWritable();
+        populatedPage.makeExecutable();
+      },
     },
-  });
+    {
+      name: "patch_live",
+      label: "patch 8 bytes of live code (through the writable view)",
+      iterations: 20_000,
+      c: false,
+      run(): void {
+        populated.patch(32 * 1024, eightBytes);
+      },
+    },
+    ...(["fill", "no fill"] as const).map((fill): Operation => ({
+      name: `pool_add_release_32_mib_${fill.replace(" ", "_")}`,
+      label: `CodePool: add + release a 32 MiB function (${fill})`,
+      iterations: 20,
+      c: false,
+      run(): void {
+        hugePools[fill].add(huge).release();
+      },
+    })),
+  );
   return [
     {
       name: "allocate_deallocate",
