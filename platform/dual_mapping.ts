@@ -30,6 +30,7 @@ import { systemError } from "./native_error.ts";
 import {
   MAP_FIXED,
   MAP_SHARED,
+  type MemoryCalls,
   mmapErrno,
   PROT_EXEC,
   PROT_READ,
@@ -38,22 +39,8 @@ import {
 import type { Architecture, DualMapping, DualViews, OsError } from "./types.ts";
 
 /** The system calls dual mapping needs, in the `-errno` convention. */
-export interface DualMappingCalls extends MemfdCalls {
+export interface DualMappingCalls extends MemfdCalls, MemoryCalls {
   ftruncate(fd: number, length: bigint): number;
-  mmap(
-    address: Deno.PointerValue,
-    length: bigint,
-    protection: number,
-    flags: number,
-    fd: number,
-    offset: bigint,
-  ): Deno.PointerValue;
-  mprotect(
-    address: Deno.PointerValue,
-    length: bigint,
-    protection: number,
-  ): number;
-  munmap(address: Deno.PointerValue, length: bigint): number;
   close(fd: number): number;
 }
 
@@ -171,8 +158,16 @@ export function createDualMapping(
     calls.munmap(address, BigInt(size));
   }
 
-  /** Maps both views of a new file from `source`. */
-  function mapFrom(source: BackingSource, size: number): DualViews {
+  /**
+   * Makes a file from `source` and its writable view (at a random
+   * address), then runs `use`; if `use` throws, the view is unmapped. The
+   * descriptor is closed either way: the mappings keep the memory.
+   */
+  function withWritableView<T>(
+    source: BackingSource,
+    size: number,
+    use: (fd: number, writable: Deno.PointerObject) => T,
+  ): T {
     const fd = openFile(source, size);
     try {
       const writable = mapView(
@@ -183,20 +178,12 @@ export function createDualMapping(
         false,
       );
       try {
-        const executable = mapView(
-          null,
-          fd,
-          size,
-          PROT_READ | PROT_EXEC,
-          false,
-        );
-        return { writable, executable };
+        return use(fd, writable);
       } catch (error) {
         unmapQuietly(writable, size);
         throw error;
       }
     } finally {
-      // The mappings keep the memory; the descriptor is not needed.
       calls.close(fd);
     }
   }
@@ -234,31 +221,21 @@ export function createDualMapping(
 
   return {
     map(size: number): DualViews {
-      return withSource((source) => mapFrom(source, size));
+      return withSource((source) =>
+        withWritableView(source, size, (fd, writable) => ({
+          writable,
+          executable: mapView(null, fd, size, PROT_READ | PROT_EXEC, false),
+        }))
+      );
     },
     convert(address: Deno.PointerObject, size: number): Deno.PointerObject {
-      return withSource((source) => {
-        const fd = openFile(source, size);
-        try {
-          const writable = mapView(
-            randomHint(size),
-            fd,
-            size,
-            PROT_READ | PROT_WRITE,
-            false,
-          );
-          try {
-            copyPages(address, writable, size);
-            replaceInPlace(address, fd, size, writable);
-            return writable;
-          } catch (error) {
-            unmapQuietly(writable, size);
-            throw error;
-          }
-        } finally {
-          calls.close(fd);
-        }
-      });
+      return withSource((source) =>
+        withWritableView(source, size, (fd, writable) => {
+          copyPages(address, writable, size);
+          replaceInPlace(address, fd, size, writable);
+          return writable;
+        })
+      );
     },
     source: () => working,
   };

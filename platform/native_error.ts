@@ -29,28 +29,28 @@ export function systemError(
   );
 }
 
-/** `errno` values by meaning; they differ between Linux and macOS. */
+/** `errno` values Linux and macOS share (the first 34 are common). */
+const COMMON_ERRNO: Record<number, SystemErrorReason> = {
+  1: "permission-denied", // EPERM
+  12: "out-of-memory", // ENOMEM
+  13: "permission-denied", // EACCES
+  22: "invalid-argument", // EINVAL
+  23: "too-many-files", // ENFILE
+  24: "too-many-files", // EMFILE
+};
+
+/** `errno` values by meaning; past 34 they differ between the two. */
 const POSIX_REASONS: Record<
   "linux" | "darwin",
   Record<number, SystemErrorReason>
 > = {
   linux: {
-    1: "permission-denied", // EPERM
-    12: "out-of-memory", // ENOMEM
-    13: "permission-denied", // EACCES
-    22: "invalid-argument", // EINVAL
-    23: "too-many-files", // ENFILE
-    24: "too-many-files", // EMFILE
+    ...COMMON_ERRNO,
     38: "unsupported", // ENOSYS
     95: "unsupported", // EOPNOTSUPP
   },
   darwin: {
-    1: "permission-denied", // EPERM
-    12: "out-of-memory", // ENOMEM
-    13: "permission-denied", // EACCES
-    22: "invalid-argument", // EINVAL
-    23: "too-many-files", // ENFILE
-    24: "too-many-files", // EMFILE
+    ...COMMON_ERRNO,
     45: "unsupported", // ENOTSUP
     78: "unsupported", // ENOSYS
   },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { JITMemoryManager } from "../mod.ts";
 import { assertCode } from "./helpers/error_code.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
-import { countMappings } from "./helpers/counting_platform.ts";
+import { countMappings, recordSwitches } from "./helpers/counting_platform.ts";
 import {
   assertMappingsKept,
   mappedAmong,
@@ -11,7 +11,6 @@ import {
   readMappings,
 } from "./helpers/proc_maps.ts";
 import { bytesAt, VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
-import { platform, setPlatformForTesting } from "../platform/mod.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const i32Thunk = { parameters: [], result: "i32" } as const;
@@ -286,25 +285,6 @@ Deno.test("a write of exactly the region size works", () => {
   assert.equal(memory.read(PAGE - 1, 1)[0], 7);
 });
 
-/** Runs `action` and returns the protection switches it made. */
-function switchesDuring(action: () => void): string[] {
-  const real = platform();
-  const switches: string[] = [];
-  setPlatformForTesting({
-    ...real,
-    protect(address, size, protection): void {
-      switches.push(protection);
-      real.protect(address, size, protection);
-    },
-  });
-  try {
-    action();
-  } finally {
-    setPlatformForTesting(real);
-  }
-  return switches;
-}
-
 Deno.test("patch() changes what live code returns through a writable view far from the code; the code's protection never changes", () => {
   using memory = new JITMemoryManager(PAGE);
   memory.write(returnConstant(42));
@@ -312,8 +292,10 @@ Deno.test("patch() changes what live code returns through a writable view far fr
   const f = memory.asFunction(i32Thunk);
   assert.equal(f(), 42);
   const before = readMappings().map((mapping) => mapping.start);
-  const switches = switchesDuring(() => memory.patch(0, returnConstant(1234)));
-  assert.deepEqual(switches, [], "no protection switch");
+  recordSwitches((switches) => {
+    memory.patch(0, returnConstant(1234));
+    assert.deepEqual(switches, [], "no protection switch");
+  });
   // The first patch remaps the code, so even qemu-user sees it.
   assert.equal(f(), 1234);
   assert.equal(memory.isExecutable(), true);

@@ -7,7 +7,7 @@
  */
 
 import { platform, setPlatformForTesting } from "../../platform/mod.ts";
-import type { DualViews } from "../../platform/types.ts";
+import type { DualViews, Protection } from "../../platform/types.ts";
 
 /** Calls seen while the counter was installed. */
 export interface MappingCounts {
@@ -59,4 +59,42 @@ export function countMappings(
     setPlatformForTesting(real);
   }
   return counts;
+}
+
+/** A protection switch the backend made. */
+export interface ProtectionSwitch {
+  address: bigint;
+  size: number;
+  protection: Protection;
+}
+
+/**
+ * Runs `action` with every protection switch of the real backend recorded
+ * (each still reaches the OS).
+ *
+ * @param action The code under test; it gets the list as it grows, and may
+ *   empty it to start over.
+ * @returns What `action` returned.
+ */
+export function recordSwitches<T>(
+  action: (switches: ProtectionSwitch[]) => T,
+): T {
+  const real = platform();
+  const switches: ProtectionSwitch[] = [];
+  setPlatformForTesting({
+    ...real,
+    protect(address, size, protection): void {
+      switches.push({
+        address: Deno.UnsafePointer.value(address),
+        size,
+        protection,
+      });
+      real.protect(address, size, protection);
+    },
+  });
+  try {
+    return action(switches);
+  } finally {
+    setPlatformForTesting(real);
+  }
 }
