@@ -190,7 +190,8 @@ console.log(
 );
 console.log(
   `CodePool mprotect add + release: ${format(protectNs - dualNs)} ns more ` +
-    `than dual-map, for its two protection switches (one switch of a page ` +
+    `than dual-map, for its protection switches (two to write the code, ` +
+    `two to trap-fill the page it leaves empty; one switch of a page ` +
     `holding code: ${format(switchNs)} ns; ${
       ((protectNs - dualNs) / switchNs).toFixed(2)
     } switches' worth).`,

@@ -140,10 +140,6 @@ export function createOperations(): Operation[] {
     new Uint32Array(huge.buffer).fill(0xd503201f); // nop
   }
   huge.set(answerCode, huge.length - answerCode.length);
-  const hugePools = {
-    fill: new CodePool(),
-    "no fill": new CodePool({ fill: false }),
-  };
 
   let sink = 0;
   const poolOperations = (["dual-map", "mprotect"] as const).flatMap((
@@ -192,11 +188,12 @@ export function createOperations(): Operation[] {
     },
     ...(["fill", "no fill"] as const).map((fill): Operation => ({
       name: `pool_add_release_32_mib_${fill.replace(" ", "_")}`,
-      label: `CodePool: add + release a 32 MiB function (${fill})`,
+      label: `new CodePool, add + release a 32 MiB function, dispose (${fill})`,
       iterations: 20,
       c: false,
       run(): void {
-        hugePools[fill].add(huge).release();
+        using pool = new CodePool({ fill: fill === "fill" });
+        pool.add(huge).release();
       },
     })),
   );
