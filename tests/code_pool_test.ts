@@ -635,3 +635,53 @@ Deno.test("trap fill keeps no buffer: a pool that once held a 48 MiB span holds 
   assert.equal(pool.stats().blocks, 0);
   assert.ok(held < 4 * 1024 * 1024, `${held} bytes still held`);
 });
+
+Deno.test("dual-map: a block's memfd is sealed (reopened through /proc/self/map_files it cannot be truncated) and its writable view lies far from its code", () => {
+  using pool = new CodePool({ strategy: "dual-map" });
+  const span = pool.add(returnValue(5));
+  const code = Deno.UnsafePointer.value(span.pointer);
+  const views = readMappings().filter((m) =>
+    m.path.includes("jit-memory-code") &&
+    (m.permissions === "r-xs" || m.permissions === "rw-s")
+  );
+  const executable = views.find((m) => m.start <= code && code < m.end)!;
+  assert.equal(executable.permissions, "r-xs");
+  // The writable view is the other mapping of the same file (inode).
+  const writable = views.find((m) =>
+    m.permissions === "rw-s" && m.inode === executable.inode
+  );
+  assert.ok(writable !== undefined, "the block's writable view");
+  const distance = writable.start - executable.start;
+  assert.ok(
+    distance > 2n ** 30n || distance < -(2n ** 30n),
+    `views ${distance} bytes apart`,
+  );
+  const reopened = reopenMapping(executable);
+  try {
+    const F_GET_SEALS = 1034;
+    assert.equal(libc.fcntl(reopened, F_GET_SEALS), 0x1 | 0x2 | 0x4);
+    assert.equal(libc.ftruncate(reopened, 0n), -1, "truncation refused");
+  } finally {
+    libc.close(reopened);
+  }
+  assert.equal(call(span), 5);
+});
+
+const libc = Deno.dlopen("libc.so.6", {
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  fcntl: { parameters: ["i32", "i32"], result: "i32" },
+  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+}).symbols;
+
+/** Opens the file behind a mapping, read-write, as anyone in the process could. */
+function reopenMapping(mapping: { start: bigint; end: bigint }): number {
+  const range = `${mapping.start.toString(16)}-${mapping.end.toString(16)}`;
+  const O_RDWR = 2;
+  const fd = libc.open(
+    new TextEncoder().encode(`/proc/self/map_files/${range}\0`),
+    O_RDWR,
+  );
+  assert.ok(fd >= 0, `cannot open /proc/self/map_files/${range}`);
+  return fd;
+}

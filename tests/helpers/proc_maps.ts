@@ -39,6 +39,8 @@ export interface Mapping {
   end: bigint;
   /** Like `"r-xp"`. */
   permissions: string;
+  /** The mapped file's inode number; `"0"` if anonymous. */
+  inode: string;
   /** The mapped file, like `"/memfd:name (deleted)"`; empty if anonymous. */
   path: string;
 }
@@ -51,9 +53,9 @@ export interface Mapping {
 export function readMappings(): Mapping[] {
   const text = readProcFile("/proc/self/maps");
   return text.split("\n").filter((line) => line.length > 0).map((line) => {
-    const [range, permissions, , , , ...rest] = line.split(/ +/);
+    const [range, permissions, , , inode, ...rest] = line.split(/ +/);
     const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
-    return { start, end, permissions, path: rest.join(" ") };
+    return { start, end, permissions, inode, path: rest.join(" ") };
   });
 }
 
