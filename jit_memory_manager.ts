@@ -202,8 +202,13 @@ export class JITMemoryManager implements Disposable {
   }
 
   /**
-   * Makes the region read-execute: the instruction cache is made coherent,
-   * then write access is removed. Does nothing if already executable.
+   * Makes the region read-execute: the instruction cache is made coherent
+   * for the whole region (code may have been written through the pointer,
+   * which jit-memory cannot see; `CodeBuffer.commit()` flushes only what it
+   * wrote), then write access is removed. Does nothing if already
+   * executable. Where the OS refuses to make written memory executable and
+   * can dual-map (hardened Linux kernels), the region becomes dual-mapped
+   * instead, and its pointer stays read-execute from then on.
    *
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, or `SYSTEM` if the OS
    * refuses.
