@@ -288,13 +288,35 @@ export function createDualMapping(
   }
 }
 
-/** Copies `size` bytes between two readable (and, at `to`, writable) views. */
+/** Bytes per chunk of a copy: zero chunks are not written. */
+const CHUNK = 4096;
+
+/**
+ * Copies `size` bytes (a multiple of 4) from a readable view into a new
+ * file's writable view, leaving out the chunks that hold only zeroes: the
+ * file reads zero there anyway, and writing them would give it memory for
+ * every page of a region whose code fills a few (a 64 MiB region converted
+ * for one patch would cost 64 MiB of RAM).
+ */
 function copyPages(
   from: Deno.PointerObject,
   to: Deno.PointerObject,
   size: number,
 ): void {
-  new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(to, size)).set(
-    new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(from, size)),
+  const source = new Uint32Array(
+    Deno.UnsafePointerView.getArrayBuffer(from, size),
   );
+  const target = new Uint32Array(
+    Deno.UnsafePointerView.getArrayBuffer(to, size),
+  );
+  const words = CHUNK / 4;
+  for (let start = 0; start < source.length; start += words) {
+    const end = Math.min(start + words, source.length);
+    for (let word = start; word < end; word++) {
+      if (source[word] !== 0) {
+        target.set(source.subarray(start, end), start);
+        break;
+      }
+    }
+  }
 }

@@ -370,3 +370,45 @@ Deno.test("a refused request throws SYSTEM with errno 12 from mmap", () => {
   assert.match(error.message, /Cannot allocate memory/);
   assert.equal(memory.isAllocated(), false);
 });
+
+Deno.test("the first patch of a large region gives its copy memory only for the pages that hold code", () => {
+  const size = 64 * 1024 * 1024;
+  using memory = new JITMemoryManager(size);
+  memory.write(returnConstant(1));
+  memory.write(returnConstant(2), size / 2);
+  memory.makeExecutable();
+  memory.patch(0, returnConstant(3));
+  assert.equal(memory.asFunction(i32Thunk)(), 3);
+  assert.equal(memory.asFunction(i32Thunk, size / 2)(), 2);
+  // The file behind the code now: where does it hold data?
+  const start = Deno.UnsafePointer.value(memory.getMemoryPointer());
+  const range = `${start.toString(16)}-${(start + BigInt(size)).toString(16)}`;
+  const fd = files.open(
+    new TextEncoder().encode(`/proc/self/map_files/${range}\0`),
+    0, // O_RDONLY
+  );
+  assert.ok(fd >= 0, `cannot open /proc/self/map_files/${range}`);
+  try {
+    const SEEK_DATA = 3;
+    const SEEK_HOLE = 4;
+    const extents: [bigint, bigint][] = [];
+    for (let at = 0n; at < BigInt(size);) {
+      const data = files.lseek(fd, at, SEEK_DATA);
+      if (data < 0n) break; // ENXIO: no data past `at`
+      const hole = files.lseek(fd, data, SEEK_HOLE);
+      extents.push([data, hole]);
+      at = hole;
+    }
+    const page = BigInt(PAGE);
+    const half = BigInt(size / 2);
+    assert.deepEqual(extents, [[0n, page], [half, half + page]]);
+  } finally {
+    files.close(fd);
+  }
+});
+
+const files = Deno.dlopen("libc.so.6", {
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  close: { parameters: ["i32"], result: "i32" },
+}).symbols;
