@@ -10,7 +10,11 @@ import {
   permissionsOf,
   readMappings,
 } from "./helpers/proc_maps.ts";
-import { bytesAt, VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
+import {
+  bytesAt,
+  EMULATED,
+  VIEW_REWRITES_INVISIBLE,
+} from "./helpers/emulation.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
 const i32Thunk = { parameters: [], result: "i32" } as const;
@@ -210,7 +214,10 @@ Deno.test("sizes that are not positive safe integers throw INVALID_SIZE and map 
     );
   };
   assert.deepEqual(countMappings(attempts), { mapped: 0, unmapped: 0 });
-  assertMappingsKept(await mappingsAround(attempts, 10));
+  // The count of all the process's mappings means something natively only
+  // (see assertMappingsKept); the exact ledger above holds everywhere.
+  const counts = await mappingsAround(attempts, EMULATED ? 1 : 10);
+  if (!EMULATED) assertMappingsKept(counts);
 });
 
 Deno.test("a second allocate() throws ALREADY_ALLOCATED and keeps the first region", () => {

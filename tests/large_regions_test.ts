@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { EMULATED } from "./helpers/emulation.ts";
 import { JITMemoryManager } from "../mod.ts";
 import { returnConstant } from "./helpers/machine_code.ts";
 import { countMappings } from "./helpers/counting_platform.ts";
@@ -61,6 +62,9 @@ Deno.test("2,000 allocate/execute/free cycles leave the number of mappings uncha
     }
   };
   assert.deepEqual(countMappings(cycles), { mapped: 2000, unmapped: 2000 });
-  assertMappingsKept(await mappingsAround(cycles, 10));
+  // The count of all the process's mappings means something natively only
+  // (see assertMappingsKept); the exact ledger and lookups hold everywhere.
+  const counts = await mappingsAround(cycles, EMULATED ? 1 : 10);
+  if (!EMULATED) assertMappingsKept(counts);
   assert.deepEqual(mappedAmong(handedOut), []);
 });
