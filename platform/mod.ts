@@ -50,6 +50,17 @@ export function setPlatformForTesting(
   return previous;
 }
 
+/**
+ * The x86-64 calling convention of this process's native functions, read
+ * from the OS without opening any library: `"win64"` on Windows, `"sysv"`
+ * (System V) elsewhere.
+ *
+ * @returns The convention's name.
+ */
+export function x86CallingConventionName(): "sysv" | "win64" {
+  return Deno.build.os === "windows" ? "win64" : "sysv";
+}
+
 function openPlatform(): Platform {
   const { os, arch } = Deno.build;
   const architecture = supportedArchitecture(arch);
