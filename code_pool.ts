@@ -38,8 +38,9 @@ export { CodeSpan } from "./code_span.ts";
 /** Options of {@linkcode CodePool}. */
 export interface CodePoolOptions {
   /**
-   * The size of the first block in bytes (default 64 KiB, rounded up to
-   * whole pages). Each new block doubles the last, up to 64 MiB.
+   * The size of the first block in bytes (default 64 KiB), rounded up to
+   * the OS's allocation granularity: whole pages on Linux and macOS, 64 KiB
+   * on Windows. Each new block doubles the last, up to 64 MiB.
    */
   blockSize?: number;
   /**
@@ -205,9 +206,11 @@ export class CodePool implements Disposable {
       options.granularity ?? DEFAULT_GRANULARITY,
       page,
     );
+    // Blocks are whole units of reserved address space (64 KiB on
+    // Windows), so none is wasted between them.
     this.#firstBlockSize = roundUp(
       checkAllocationSize(options.blockSize ?? DEFAULT_BLOCK_SIZE),
-      page,
+      this.#platform.allocationGranularity(),
     );
     this.#nextBlockSize = this.#firstBlockSize;
     if (options.fill !== undefined && typeof options.fill !== "boolean") {
@@ -662,7 +665,10 @@ export class CodePool implements Disposable {
   /** Maps a block that can hold `granules`, growing the block size. */
   #mapBlock(granules: number): Block {
     const page = this.#platform.pageSize();
-    const needed = roundUp(granules * this.#granularity, page);
+    const needed = roundUp(
+      granules * this.#granularity,
+      this.#platform.allocationGranularity(),
+    );
     const dedicated = needed > this.#nextBlockSize;
     const size = dedicated ? needed : this.#nextBlockSize;
     // A dedicated block is filled past its code when the code is written.

@@ -566,6 +566,29 @@ export class JITMemoryManager implements Disposable {
   }
 
   /**
+   * The unit the OS reserves address space in: the page size on Linux and
+   * macOS, 64 KiB on Windows. A region is still sized in pages
+   * (`getSize()` reports the page-rounded size, all of it usable), but on
+   * Windows each region takes address space in this unit, so many small
+   * regions are better served by a `CodePool`, whose blocks are sized in it.
+   *
+   * @returns Bytes per reservation unit; a multiple of the page size.
+   * @throws {JITMemoryManagerError} `FFI_PERMISSION` without `--allow-ffi`.
+   *
+   * @example Comparing it with the page size
+   * ```ts
+   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   * import assert from "node:assert/strict";
+   *
+   * const unit = JITMemoryManager.getAllocationGranularity();
+   * assert.equal(unit % JITMemoryManager.getPageSize(), 0);
+   * ```
+   */
+  static getAllocationGranularity(): number {
+    return platform().allocationGranularity();
+  }
+
+  /**
    * Rounds a size up to whole pages.
    *
    * @param size A non-negative safe integer.

@@ -291,7 +291,7 @@ export function createPosixPlatform(
     native.memcpy(address, bytes, BigInt(bytes.byteLength));
   });
 
-  return {
+  const backend: PosixPlatform = {
     os: config.os,
     arch: config.arch,
     codeAlignment: codeAlignment(config.arch),
@@ -300,6 +300,9 @@ export function createPosixPlatform(
     writeMode: config.writeMode,
     errorCapture: config.errorCapture,
     osError,
+    allocationGranularity(): number {
+      return backend.pageSize();
+    },
     pageSize(): number {
       if (pageSize === 0) {
         const value = Number(native.sysconf(config.pageSizeName));
@@ -374,4 +377,5 @@ export function createPosixPlatform(
       config.flushInstructionCache(address, size);
     },
   };
+  return backend;
 }

@@ -88,6 +88,13 @@ export interface Platform {
   /** The size of one page in bytes; read from the OS once. */
   pageSize(): number;
   /**
+   * The unit the OS reserves address space in: the page size on Linux and
+   * macOS, 64 KiB on Windows (`dwAllocationGranularity`), where a 4 KiB
+   * `VirtualAlloc` still takes 64 KiB of address space. Blocks of a pool
+   * are sized in it.
+   */
+  allocationGranularity(): number;
+  /**
    * Maps `size` bytes (a multiple of the page size) of zeroed private
    * memory, readable and writable.
    */

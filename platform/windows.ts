@@ -103,9 +103,13 @@ export const FORMAT_MESSAGE_FROM_SYSTEM = 0x1000;
 /** FormatMessageW: leave `%1`-style inserts alone. */
 export const FORMAT_MESSAGE_IGNORE_INSERTS = 0x0200;
 
-/** `SYSTEM_INFO` is 48 bytes on 64-bit Windows; `dwPageSize` is at 4. */
+/**
+ * `SYSTEM_INFO` is 48 bytes on 64-bit Windows; `dwPageSize` is at 4,
+ * `dwAllocationGranularity` at 40.
+ */
 const SYSTEM_INFO_SIZE = 48;
 const SYSTEM_INFO_PAGE_SIZE_OFFSET = 4;
+const SYSTEM_INFO_GRANULARITY_OFFSET = 40;
 const MESSAGE_CAPACITY = 512;
 
 /**
@@ -120,10 +124,23 @@ export function createWindowsPlatform(
   arch: Architecture,
 ): Platform {
   let pageSize = 0;
+  let granularity = 0;
   const oldProtection = new Uint32Array(1);
   const fillTraps = trapFiller(trapBytes(arch), (address, bytes) => {
     kernel32.RtlMoveMemory(address, bytes, BigInt(bytes.byteLength));
   });
+
+  function readSystemInfo(): void {
+    const info = new Uint8Array(SYSTEM_INFO_SIZE);
+    kernel32.GetSystemInfo(info);
+    const view = new DataView(info.buffer);
+    pageSize = view.getUint32(SYSTEM_INFO_PAGE_SIZE_OFFSET, true);
+    // Never below a page (a fake or an odd system may leave it 0).
+    granularity = Math.max(
+      pageSize,
+      view.getUint32(SYSTEM_INFO_GRANULARITY_OFFSET, true),
+    );
+  }
 
   /**
    * The error of the call that just failed. Every kernel32 call here
@@ -157,15 +174,12 @@ export function createWindowsPlatform(
     writeMode: "protect",
     errorCapture: "next-call",
     pageSize(): number {
-      if (pageSize === 0) {
-        const info = new Uint8Array(SYSTEM_INFO_SIZE);
-        kernel32.GetSystemInfo(info);
-        pageSize = new DataView(info.buffer).getUint32(
-          SYSTEM_INFO_PAGE_SIZE_OFFSET,
-          true,
-        );
-      }
+      if (pageSize === 0) readSystemInfo();
       return pageSize;
+    },
+    allocationGranularity(): number {
+      if (granularity === 0) readSystemInfo();
+      return granularity;
     },
     mapReadWrite(size: number): Deno.PointerObject {
       const address = kernel32.VirtualAlloc(

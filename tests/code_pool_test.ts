@@ -5,6 +5,8 @@ import { createDarwinPlatform } from "../platform/darwin.ts";
 import { createLinuxPlatform } from "../platform/linux.ts";
 import { platform, setPlatformForTesting } from "../platform/mod.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
+import { crashOf, describeExit } from "./helpers/crash.ts";
+import { DUAL_MAPPING, ON_WINDOWS } from "./helpers/host.ts";
 import { fixture, runDeno } from "./helpers/deno_child.ts";
 import { assertCode, errorCodeOf } from "./helpers/error_code.ts";
 import { recordSwitches } from "./helpers/counting_platform.ts";
@@ -12,7 +14,11 @@ import { FailingPlatform, isInjected } from "./helpers/failing_platform.ts";
 import { cString, FakeProcess, withPlatform } from "./helpers/fake_native.ts";
 import { fakePosix } from "./helpers/fake_posix.ts";
 import { returnValue } from "./helpers/machine_code.ts";
-import { mappedAmong, readMappings } from "./helpers/proc_maps.ts";
+import {
+  mappedAmong,
+  permissionsOf,
+  readMappings,
+} from "./helpers/memory_map.ts";
 import {
   bytesAt,
   EMULATED,
@@ -21,7 +27,15 @@ import {
 
 const i32Thunk = { parameters: [], result: "i32" } as const;
 const STRATEGIES = ["mprotect", "dual-map"] as const;
+/** The strategies this OS offers ("dual-map" needs memfds: Linux). */
+const AVAILABLE = STRATEGIES.filter((s) => s !== "dual-map" || DUAL_MAPPING);
+/** Options that skip a test of a strategy this OS does not offer. */
+const onlyWith = (strategy: string): { ignore: boolean } => ({
+  ignore: !(AVAILABLE as readonly string[]).includes(strategy),
+});
 const PAGE = JITMemoryManager.getPageSize();
+/** The OS's unit of reserved address space: a page, or 64 KiB on Windows. */
+const UNIT = JITMemoryManager.getAllocationGranularity();
 const TRAP = Deno.build.arch === "x86_64" ? [0xcc] : [0x00, 0x00, 0x20, 0xd4];
 
 function call(span: CodeSpan): number {
@@ -60,114 +74,134 @@ function memfdViews(): Set<bigint> {
 }
 
 for (const strategy of STRATEGIES) {
-  Deno.test(`${strategy}: spans run their own code; never rwx; unmapped after dispose`, () => {
-    const earlier = memfdViews();
-    const pool = new CodePool({ strategy });
-    assert.equal(pool.strategy, strategy);
-    const spans = Array.from(
-      { length: 500 },
-      (_, n) => pool.add(returnValue(n * 7)),
-    );
-    spans.forEach((span, n) => assert.equal(call(span), n * 7));
-    const permissions = new Set(poolMappings(spans, earlier));
-    assert.deepEqual(
-      [...permissions].sort(),
-      strategy === "dual-map" ? ["r-xs", "rw-s"] : ["r-xp"],
-    );
-    const addresses = spans.map((span) =>
-      Deno.UnsafePointer.value(span.pointer)
-    );
-    pool[Symbol.dispose]();
-    assert.deepEqual(mappedAmong(addresses), []);
-    assert.deepEqual(poolMappings([], earlier), [], "no memfd view left");
-    assert.equal(errorCodeOf(() => call(spans[0])), "NOT_ALLOCATED");
-  });
-
-  Deno.test(`${strategy}: a released span is the trap pattern, its functions throw, its space is reused`, () => {
-    using pool = new CodePool({ strategy });
-    const keep = pool.add(returnValue(1));
-    const span = pool.add(returnValue(2, 64));
-    const f = span.asFunction(i32Thunk, { fast: true });
-    assert.equal(f(), 2);
-    const pointer = span.pointer;
-    span.release();
-    span.release();
-    assert.equal(span.released, true);
-    assert.deepEqual(
-      bytesAt(pointer, 64),
-      Array(64 / TRAP.length).fill(TRAP).flat(),
-    );
-    assert.equal(errorCodeOf(f), "NOT_ALLOCATED");
-    assert.equal(errorCodeOf(() => span.asFunction(i32Thunk)), "NOT_ALLOCATED");
-    assert.equal(
-      errorCodeOf(() => span.patch(0, returnValue(3))),
-      "NOT_ALLOCATED",
-    );
-    const again = pool.add(returnValue(3));
-    assert.ok(
-      Deno.UnsafePointer.equals(again.pointer, pointer),
-      "first fit reuses the space",
-    );
-    if (rewritesInvisible(strategy)) {
-      assert.deepEqual(
-        bytesAt(again.pointer, returnValue(3).length),
-        [...returnValue(3)],
+  Deno.test(
+    `${strategy}: spans run their own code; never rwx; unmapped after dispose`,
+    onlyWith(strategy),
+    () => {
+      const earlier = memfdViews();
+      const pool = new CodePool({ strategy });
+      assert.equal(pool.strategy, strategy);
+      const spans = Array.from(
+        { length: 500 },
+        (_, n) => pool.add(returnValue(n * 7)),
       );
-    } else {
-      assert.equal(call(again), 3);
-    }
-    assert.equal(call(keep), 1);
-  });
+      spans.forEach((span, n) => assert.equal(call(span), n * 7));
+      const permissions = new Set(poolMappings(spans, earlier));
+      assert.deepEqual(
+        [...permissions].sort(),
+        strategy === "dual-map" ? ["r-xs", "rw-s"] : ["r-xp"],
+      );
+      const addresses = spans.map((span) =>
+        Deno.UnsafePointer.value(span.pointer)
+      );
+      pool[Symbol.dispose]();
+      assert.deepEqual(mappedAmong(addresses), []);
+      assert.deepEqual(poolMappings([], earlier), [], "no memfd view left");
+      assert.equal(errorCodeOf(() => call(spans[0])), "NOT_ALLOCATED");
+    },
+  );
 
-  Deno.test(`${strategy}: patch() changes a span's code in place`, () => {
-    using pool = new CodePool({ strategy });
-    const span = pool.add(returnValue(10, 32));
-    const f = span.asFunction(i32Thunk, { fast: true });
-    assert.equal(f(), 10);
-    span.patch(0, returnValue(11));
-    if (rewritesInvisible(strategy)) {
-      assert.deepEqual(bytesAt(span.pointer, returnValue(11).length), [
-        ...returnValue(11),
-      ]);
-    } else {
-      assert.equal(f(), 11);
-    }
-    assert.equal(
-      errorCodeOf(() => span.patch(30, returnValue(1))),
-      "OUT_OF_BOUNDS",
-    );
-  });
-
-  Deno.test(`${strategy}: 100,000 live 64-byte functions each return their own value`, () => {
-    using pool = new CodePool({ strategy });
-    const count = 100_000;
-    const spans = pool.addMany(
-      Array.from({ length: count }, (_, n) => returnValue(n, 64)),
-    );
-    for (let n = 0; n < count; n++) {
-      if (call(spans[n]) !== n) {
-        assert.fail(`span ${n} returned ${call(spans[n])}`);
+  Deno.test(
+    `${strategy}: a released span is the trap pattern, its functions throw, its space is reused`,
+    onlyWith(strategy),
+    () => {
+      using pool = new CodePool({ strategy });
+      const keep = pool.add(returnValue(1));
+      const span = pool.add(returnValue(2, 64));
+      const f = span.asFunction(i32Thunk, { fast: true });
+      assert.equal(f(), 2);
+      const pointer = span.pointer;
+      span.release();
+      span.release();
+      assert.equal(span.released, true);
+      assert.deepEqual(
+        bytesAt(pointer, 64),
+        Array(64 / TRAP.length).fill(TRAP).flat(),
+      );
+      assert.equal(errorCodeOf(f), "NOT_ALLOCATED");
+      assert.equal(
+        errorCodeOf(() => span.asFunction(i32Thunk)),
+        "NOT_ALLOCATED",
+      );
+      assert.equal(
+        errorCodeOf(() => span.patch(0, returnValue(3))),
+        "NOT_ALLOCATED",
+      );
+      const again = pool.add(returnValue(3));
+      assert.ok(
+        Deno.UnsafePointer.equals(again.pointer, pointer),
+        "first fit reuses the space",
+      );
+      if (rewritesInvisible(strategy)) {
+        assert.deepEqual(
+          bytesAt(again.pointer, returnValue(3).length),
+          [...returnValue(3)],
+        );
+      } else {
+        assert.equal(call(again), 3);
       }
-    }
-    const stats = pool.stats();
-    assert.equal(stats.allocations, count);
-    assert.equal(stats.usedBytes, count * 64);
-    assert.ok(
-      stats.reservedBytes <= 2 * stats.usedBytes,
-      JSON.stringify(stats),
-    );
-    for (const span of spans) span.release();
-    const after = pool.stats();
-    assert.equal(after.usedBytes, 0);
-    assert.equal(after.allocations, 0);
-    assert.equal(after.blocks, 1, "one empty block is kept for reuse");
-  });
+      assert.equal(call(keep), 1);
+    },
+  );
+
+  Deno.test(
+    `${strategy}: patch() changes a span's code in place`,
+    onlyWith(strategy),
+    () => {
+      using pool = new CodePool({ strategy });
+      const span = pool.add(returnValue(10, 32));
+      const f = span.asFunction(i32Thunk, { fast: true });
+      assert.equal(f(), 10);
+      span.patch(0, returnValue(11));
+      if (rewritesInvisible(strategy)) {
+        assert.deepEqual(bytesAt(span.pointer, returnValue(11).length), [
+          ...returnValue(11),
+        ]);
+      } else {
+        assert.equal(f(), 11);
+      }
+      assert.equal(
+        errorCodeOf(() => span.patch(30, returnValue(1))),
+        "OUT_OF_BOUNDS",
+      );
+    },
+  );
+
+  Deno.test(
+    `${strategy}: 100,000 live 64-byte functions each return their own value`,
+    onlyWith(strategy),
+    () => {
+      using pool = new CodePool({ strategy });
+      const count = 100_000;
+      const spans = pool.addMany(
+        Array.from({ length: count }, (_, n) => returnValue(n, 64)),
+      );
+      for (let n = 0; n < count; n++) {
+        if (call(spans[n]) !== n) {
+          assert.fail(`span ${n} returned ${call(spans[n])}`);
+        }
+      }
+      const stats = pool.stats();
+      assert.equal(stats.allocations, count);
+      assert.equal(stats.usedBytes, count * 64);
+      assert.ok(
+        stats.reservedBytes <= 2 * stats.usedBytes,
+        JSON.stringify(stats),
+      );
+      for (const span of spans) span.release();
+      const after = pool.stats();
+      assert.equal(after.usedBytes, 0);
+      assert.equal(after.allocations, 0);
+      assert.equal(after.blocks, 1, "one empty block is kept for reuse");
+    },
+  );
 }
 
-Deno.test('"auto" picks "dual-map" on Linux', () => {
+Deno.test('"auto" picks "dual-map" where memory can be dual-mapped (Linux), page-exclusive "mprotect" elsewhere', () => {
   using pool = new CodePool();
-  assert.equal(pool.strategy, "dual-map");
-  assert.equal(pool.stats().strategy, "dual-map");
+  const expected = DUAL_MAPPING ? "dual-map" : "mprotect";
+  assert.equal(pool.strategy, expected);
+  assert.equal(pool.stats().strategy, expected);
 });
 
 Deno.test("addMany() writes a batch under one protection switch per block", () => {
@@ -207,7 +241,8 @@ Deno.test("align places a span's start on the boundary asked for", () => {
 Deno.test("an oversized function gets a block of its own, unmapped when released", () => {
   using pool = new CodePool({ blockSize: PAGE });
   pool.add(returnValue(1));
-  const big = new Uint8Array(3 * PAGE).fill(TRAP.length === 1 ? 0x90 : 0);
+  // Larger than the first block, which is a page or (Windows) 64 KiB.
+  const big = new Uint8Array(3 * UNIT).fill(TRAP.length === 1 ? 0x90 : 0);
   if (TRAP.length === 4) new Uint32Array(big.buffer).fill(0xd503201f); // nop
   big.set(returnValue(77), big.length - returnValue(77).length);
   const span = pool.add(big);
@@ -223,14 +258,38 @@ Deno.test("an oversized function gets a block of its own, unmapped when released
   assert.deepEqual(mappedAmong([address]), []);
 });
 
+Deno.test("blocks are whole units of the OS's allocation granularity (64 KiB on Windows), so no address space is wasted between them", () => {
+  const unit = UNIT;
+  if (ON_WINDOWS) assert.equal(unit, 65536);
+  else assert.equal(unit, PAGE);
+  using pool = new CodePool({ blockSize: PAGE, strategy: "mprotect" });
+  const span = pool.add(returnValue(3));
+  assert.equal(pool.stats().reservedBytes, unit, "first block");
+  // An oversized function's block is rounded to the unit too.
+  const big = pool.add(returnValue(4, unit + 64));
+  assert.equal(pool.stats().reservedBytes, unit + 2 * unit);
+  assert.equal(call(span) + call(big), 7);
+  // The whole block is committed and usable, not just its first page: the
+  // span's page is executable, any other read-write (never reserved only).
+  const permissions = permissionsOf(span.pointer, unit);
+  assert.equal(permissions[0], "r-xp");
+  assert.ok(
+    permissions.every((p) => p === "r-xp" || p === "rw-p"),
+    permissions.join(","),
+  );
+});
+
 Deno.test("blocks grow geometrically from blockSize", () => {
-  using pool = new CodePool({ blockSize: 4 * PAGE, granularity: PAGE });
+  // Page-sized granules, so each block holds a known number of functions;
+  // the first block is four allocation units (pages; 64 KiB on Windows).
+  using pool = new CodePool({ blockSize: 4 * UNIT, granularity: PAGE });
+  const perUnit = UNIT / PAGE;
   const sizes: number[] = [];
-  for (let n = 0; n < 4 + 8 + 16; n++) {
+  for (let n = 0; n < (4 + 8 + 16) * perUnit; n++) {
     pool.add(returnValue(n));
     sizes.push(pool.stats().reservedBytes);
   }
-  assert.deepEqual([...new Set(sizes)], [4 * PAGE, 12 * PAGE, 28 * PAGE]);
+  assert.deepEqual([...new Set(sizes)], [4 * UNIT, 12 * UNIT, 28 * UNIT]);
 });
 
 Deno.test("bad code and options throw before anything is mapped", () => {
@@ -252,7 +311,7 @@ Deno.test("bad code and options throw before anything is mapped", () => {
     "INVALID_ARGUMENT",
   );
   assert.deepEqual(pool.stats(), {
-    strategy: "dual-map",
+    strategy: DUAL_MAPPING ? "dual-map" : "mprotect",
     blocks: 0,
     reservedBytes: 0,
     usedBytes: 0,
@@ -287,7 +346,7 @@ Deno.test("bad code and options throw before anything is mapped", () => {
 
 Deno.test("a released span traps when called from a stale pointer (child process)", async () => {
   // The trap bytes themselves are checked for both strategies above.
-  for (const strategy of STRATEGIES.filter((s) => !rewritesInvisible(s))) {
+  for (const strategy of AVAILABLE.filter((s) => !rewritesInvisible(s))) {
     const result = await runDeno([
       "run",
       "--allow-ffi",
@@ -298,11 +357,11 @@ Deno.test("a released span traps when called from a stale pointer (child process
     assert.match(result.stdout, /calling the released span/);
     assert.doesNotMatch(result.stdout, /after release/);
     const expected = Deno.build.arch === "x86_64"
-      ? ["SIGTRAP"]
-      : ["SIGTRAP", "SIGILL"];
+      ? ["trap"]
+      : ["trap", "illegal-instruction"];
     assert.ok(
-      expected.includes(result.signal ?? ""),
-      `${strategy}: ${result.signal} (code ${result.code})`,
+      expected.includes(crashOf(result) ?? ""),
+      `${strategy}: ${describeExit(result)}`,
     );
   }
 });
@@ -329,7 +388,7 @@ Deno.test("random add/patch/release sequences keep every live span and the stats
   const seed = 20261122;
   fc.assert(
     fc.property(
-      fc.constantFrom(...STRATEGIES),
+      fc.constantFrom(...AVAILABLE),
       fc.array(op, { maxLength: 60 }),
       (strategy, ops) => {
         using pool = new CodePool({
@@ -513,29 +572,36 @@ Deno.test('"auto" picks "map-jit" on Apple silicon and writes under the per-thre
 });
 
 for (const strategy of STRATEGIES) {
-  Deno.test(`${strategy}: addMany() of 200,000 one-byte pieces succeeds whole`, () => {
-    using pool = new CodePool({ strategy });
-    const ret = Deno.build.arch === "x86_64" ? 0xc3 : 0x00;
-    const pieces = Array.from({ length: 200_000 }, () => new Uint8Array([ret]));
-    const spans = pool.addMany(pieces);
-    assert.equal(spans.length, 200_000);
-    const stats = pool.stats();
-    assert.equal(stats.allocations, 200_000);
-    assert.equal(stats.usedBytes, 200_000 * 64);
-    const addresses = new Set(
-      spans.map((span) => Deno.UnsafePointer.value(span.pointer)),
-    );
-    assert.equal(addresses.size, 200_000, "every piece has its own place");
-    for (let n = 0; n < 200_000; n += 9973) {
-      assert.deepEqual(bytesAt(spans[n].pointer, 1), [ret]);
-    }
-    if (Deno.build.arch === "x86_64") {
-      assert.equal(
-        spans[123_456].asFunction({ parameters: [], result: "void" })(),
-        undefined,
+  Deno.test(
+    `${strategy}: addMany() of 200,000 one-byte pieces succeeds whole`,
+    onlyWith(strategy),
+    () => {
+      using pool = new CodePool({ strategy });
+      const ret = Deno.build.arch === "x86_64" ? 0xc3 : 0x00;
+      const pieces = Array.from(
+        { length: 200_000 },
+        () => new Uint8Array([ret]),
       );
-    }
-  });
+      const spans = pool.addMany(pieces);
+      assert.equal(spans.length, 200_000);
+      const stats = pool.stats();
+      assert.equal(stats.allocations, 200_000);
+      assert.equal(stats.usedBytes, 200_000 * 64);
+      const addresses = new Set(
+        spans.map((span) => Deno.UnsafePointer.value(span.pointer)),
+      );
+      assert.equal(addresses.size, 200_000, "every piece has its own place");
+      for (let n = 0; n < 200_000; n += 9973) {
+        assert.deepEqual(bytesAt(spans[n].pointer, 1), [ret]);
+      }
+      if (Deno.build.arch === "x86_64") {
+        assert.equal(
+          spans[123_456].asFunction({ parameters: [], result: "void" })(),
+          undefined,
+        );
+      }
+    },
+  );
 
   // Under qemu-user a batch this size takes a minute per failure point:
   // the emulated run takes a tenth of it (named in README).
@@ -544,6 +610,7 @@ for (const strategy of STRATEGIES) {
     `${strategy}: addMany() of ${
       pieceCount.toLocaleString("en")
     } pieces that meets a failure adds none and maps nothing more`,
+    onlyWith(strategy),
     () => {
       const real = platform();
       for (const failAt of [2, 40]) {
@@ -636,49 +703,59 @@ Deno.test("trap fill keeps no buffer: a pool that once held a 48 MiB span holds 
   assert.ok(held < 4 * 1024 * 1024, `${held} bytes still held`);
 });
 
-Deno.test("dual-map: a block's memfd is sealed (reopened through /proc/self/map_files it cannot be truncated) and its writable view lies far from its code", () => {
-  using pool = new CodePool({ strategy: "dual-map" });
-  const span = pool.add(returnValue(5));
-  const code = Deno.UnsafePointer.value(span.pointer);
-  const views = readMappings().filter((m) =>
-    m.path.includes("jit-memory-code") &&
-    (m.permissions === "r-xs" || m.permissions === "rw-s")
-  );
-  const executable = views.find((m) => m.start <= code && code < m.end)!;
-  assert.equal(executable.permissions, "r-xs");
-  // The writable view is the other mapping of the same file (inode).
-  const writable = views.find((m) =>
-    m.permissions === "rw-s" && m.inode === executable.inode
-  );
-  assert.ok(writable !== undefined, "the block's writable view");
-  const distance = writable.start - executable.start;
-  assert.ok(
-    distance > 2n ** 30n || distance < -(2n ** 30n),
-    `views ${distance} bytes apart`,
-  );
-  const reopened = reopenMapping(executable);
-  try {
-    const F_GET_SEALS = 1034;
-    assert.equal(libc.fcntl(reopened, F_GET_SEALS), 0x1 | 0x2 | 0x4);
-    assert.equal(libc.ftruncate(reopened, 0n), -1, "truncation refused");
-  } finally {
-    libc.close(reopened);
-  }
-  assert.equal(call(span), 5);
-});
+Deno.test(
+  "dual-map: a block's memfd is sealed (reopened through /proc/self/map_files it cannot be truncated) and its writable view lies far from its code",
+  onlyWith("dual-map"),
+  () => {
+    using pool = new CodePool({ strategy: "dual-map" });
+    const span = pool.add(returnValue(5));
+    const code = Deno.UnsafePointer.value(span.pointer);
+    const views = readMappings().filter((m) =>
+      m.path.includes("jit-memory-code") &&
+      (m.permissions === "r-xs" || m.permissions === "rw-s")
+    );
+    const executable = views.find((m) => m.start <= code && code < m.end)!;
+    assert.equal(executable.permissions, "r-xs");
+    // The writable view is the other mapping of the same file (inode).
+    const writable = views.find((m) =>
+      m.permissions === "rw-s" && m.inode === executable.inode
+    );
+    assert.ok(writable !== undefined, "the block's writable view");
+    const distance = writable.start - executable.start;
+    assert.ok(
+      distance > 2n ** 30n || distance < -(2n ** 30n),
+      `views ${distance} bytes apart`,
+    );
+    const reopened = reopenMapping(executable);
+    try {
+      const F_GET_SEALS = 1034;
+      assert.equal(libc().fcntl(reopened, F_GET_SEALS), 0x1 | 0x2 | 0x4);
+      assert.equal(libc().ftruncate(reopened, 0n), -1, "truncation refused");
+    } finally {
+      libc().close(reopened);
+    }
+    assert.equal(call(span), 5);
+  },
+);
 
-const libc = Deno.dlopen("libc.so.6", {
+// Opened on first use: the tests that use it are Linux-only.
+const libcSymbols = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   fcntl: { parameters: ["i32", "i32"], result: "i32" },
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
-}).symbols;
+} as const satisfies Deno.ForeignLibraryInterface;
+let libcLibrary: Deno.DynamicLibrary<typeof libcSymbols> | undefined;
+function libc(): Deno.DynamicLibrary<typeof libcSymbols>["symbols"] {
+  libcLibrary ??= Deno.dlopen("libc.so.6", libcSymbols);
+  return libcLibrary.symbols;
+}
 
 /** Opens the file behind a mapping, read-write, as anyone in the process could. */
 function reopenMapping(mapping: { start: bigint; end: bigint }): number {
   const range = `${mapping.start.toString(16)}-${mapping.end.toString(16)}`;
   const O_RDWR = 2;
-  const fd = libc.open(
+  const fd = libc().open(
     new TextEncoder().encode(`/proc/self/map_files/${range}\0`),
     O_RDWR,
   );
