@@ -6,17 +6,21 @@ import * as x86 from "../arch/x86_64.ts";
 import { CodeBuffer, type Instruction } from "../mod.ts";
 
 const onX86 = Deno.build.arch === "x86_64";
+// Where this OS passes x86-64 arguments (rdi, rsi on Linux; rcx, rdx on
+// Windows), and the shadow space Windows wants reserved at a call.
+const cc = x86.callingConvention();
+const [arg0, arg1] = cc.integerArguments;
 
 /** factorial(n: i64) -> i64, a loop with a backward and a forward branch. */
 function factorial(): Instruction[] {
   if (onX86) {
-    const { rax, rdi, eax } = x86;
+    const { rax, eax } = x86;
     const a = new x86.Assembler();
     const loop = a.label();
     const done = a.label();
     a.mov(eax, 1)
-      .bind(loop).cmp(rdi, 1).jle(done)
-      .imul(rax, rdi).sub(rdi, 1).jmp(loop)
+      .bind(loop).cmp(arg0, 1).jle(done)
+      .imul(rax, arg0).sub(arg0, 1).jmp(loop)
       .bind(done).ret();
     return a.instructions();
   }
@@ -34,13 +38,14 @@ function factorial(): Instruction[] {
 /** sum(elements: buffer, count: usize) -> i64 over 64-bit elements. */
 function sum(): Instruction[] {
   if (onX86) {
-    const { eax, ecx, rax, rcx, rdi, rsi } = x86;
+    // r10 (the index) is scratch in both conventions.
+    const { eax, r10d, rax, r10 } = x86;
     const a = new x86.Assembler();
     const loop = a.label();
     const done = a.label();
-    a.xor(eax, eax).xor(ecx, ecx)
-      .bind(loop).cmp(rcx, rsi).jae(done)
-      .add(rax, x86.mem(rdi, rcx, 8)).add(rcx, 1).jmp(loop)
+    a.xor(eax, eax).xor(r10d, r10d)
+      .bind(loop).cmp(r10, arg1).jae(done)
+      .add(rax, x86.mem(arg0, r10, 8)).add(r10, 1).jmp(loop)
       .bind(done).ret();
     return a.instructions();
   }
@@ -58,12 +63,12 @@ function sum(): Instruction[] {
 /** main(x) = square(x) + 1, square being another function it calls. */
 function callsLocalFunction(): Instruction[] {
   if (onX86) {
-    const { rax, rbx, rdi } = x86;
+    const { rax, rbx } = x86;
     const a = new x86.Assembler();
     const square = a.label();
     // push rbx keeps the stack 16-byte aligned at the call.
     a.push(rbx).call(square).add(rax, 1).pop(rbx).ret()
-      .bind(square).mov(rax, rdi).imul(rax, rdi).ret();
+      .bind(square).mov(rax, arg0).imul(rax, arg0).ret();
     return a.instructions();
   }
   const { x0, x29, x30, sp } = a64;
@@ -79,10 +84,15 @@ function callsLocalFunction(): Instruction[] {
 /** callThrough(f: pointer, x) = f(x) * 2, f being JIT'd elsewhere. */
 function callsThroughPointer(): Instruction[] {
   if (onX86) {
-    const { rax, rbx, rdi, rsi } = x86;
+    const { rax, rbx, rsp } = x86;
     const a = new x86.Assembler();
-    a.push(rbx).mov(rax, rdi).mov(rdi, rsi).call(rax).shl(rax, 1).pop(rbx)
-      .ret();
+    // push rbx keeps the stack 16-byte aligned at the call; Windows' shadow
+    // space (32 bytes) keeps it so.
+    a.push(rbx).mov(rax, arg0).mov(arg0, arg1);
+    if (cc.shadowSpace > 0) a.sub(rsp, cc.shadowSpace);
+    a.call(rax);
+    if (cc.shadowSpace > 0) a.add(rsp, cc.shadowSpace);
+    a.shl(rax, 1).pop(rbx).ret();
     return a.instructions();
   }
   const { x0, x1, x9, x29, x30, sp } = a64;
@@ -95,7 +105,7 @@ function callsThroughPointer(): Instruction[] {
 
 function addTen(): Instruction[] {
   if (onX86) {
-    return new x86.Assembler().lea(x86.rax, x86.mem(x86.rdi, 10)).ret()
+    return new x86.Assembler().lea(x86.rax, x86.mem(arg0, 10)).ret()
       .instructions();
   }
   return new a64.Assembler().add(a64.x0, a64.x0, 10).ret().instructions();

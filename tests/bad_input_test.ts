@@ -15,7 +15,7 @@ import * as x86 from "../arch/x86_64.ts";
 import * as a64 from "../arch/aarch64.ts";
 import { detachedBytes } from "./helpers/buffers.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
-import { mappedAmong, openDescriptorCount } from "./helpers/proc_maps.ts";
+import { mappedAmong, openDescriptorCount } from "./helpers/memory_map.ts";
 import { countMappings } from "./helpers/counting_platform.ts";
 
 const PAGE = JITMemoryManager.getPageSize();

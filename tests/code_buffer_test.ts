@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PATCHED_CODE_PERMISSIONS } from "./helpers/host.ts";
 import {
   CodeBuffer,
   type CodeBufferOptions,
@@ -13,7 +14,7 @@ import {
   returnConstantPatch,
   seedReturnZero,
 } from "./helpers/machine_code.ts";
-import { permissionsOf } from "./helpers/proc_maps.ts";
+import { permissionsOf } from "./helpers/memory_map.ts";
 import { bytesAt, VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
 
 const PAGE = JITMemoryManager.getPageSize();
@@ -171,7 +172,7 @@ Deno.test("patch() changes a committed function's result and leaves the code rea
     assert.equal(f(), 300);
   }
   assert.deepEqual(permissionsOf(buffer.getMemoryPointer(), buffer.capacity), [
-    "r-xs",
+    PATCHED_CODE_PERMISSIONS,
   ]);
   // After a reset the next commit is seen by every CPU and emulator.
   buffer.reset();

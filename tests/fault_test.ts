@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { crashOf, describeExit } from "./helpers/crash.ts";
 import { fixture, runDeno } from "./helpers/deno_child.ts";
 
-Deno.test("a raw write into executable memory dies with SIGSEGV: the protection is real", async () => {
+Deno.test("a raw write into executable memory dies with an access violation (SIGSEGV, 0xC0000005): the protection is real", async () => {
   const result = await runDeno([
     "run",
     "--allow-ffi",
@@ -10,9 +11,9 @@ Deno.test("a raw write into executable memory dies with SIGSEGV: the protection 
   assert.match(result.stdout, /about to write/, result.stderr);
   assert.doesNotMatch(result.stdout, /wrote/);
   assert.equal(
-    result.signal,
-    "SIGSEGV",
-    `code ${result.code}: ${result.stderr}`,
+    crashOf(result),
+    "access-violation",
+    `${describeExit(result)}: ${result.stderr}`,
   );
 });
 

@@ -5,6 +5,7 @@ import { CodeBuffer, CodePool, JITMemoryManager } from "../mod.ts";
 import type { Outcome } from "./fixtures/release_from_callback.ts";
 import { fixture, runDeno } from "./helpers/deno_child.ts";
 import { errorCodeOf } from "./helpers/error_code.ts";
+import { DUAL_MAPPING } from "./helpers/host.ts";
 import { callThenReturn, returnConstant } from "./helpers/machine_code.ts";
 
 const definition = { parameters: ["pointer"], result: "i32" } as const;
@@ -89,6 +90,14 @@ Deno.test("releasing, reprotecting or rewriting running code from a callback end
       after: { released: false },
     },
   };
+  if (!DUAL_MAPPING) {
+    // No writable views (Windows): those cases cannot happen there.
+    for (const name of Object.keys(expected)) {
+      if (name.includes("dual-map") || name.includes("writable view")) {
+        delete expected[name];
+      }
+    }
+  }
   for (const fast of [false, true]) {
     for (const [name, outcome] of Object.entries(expected)) {
       assert.deepEqual(

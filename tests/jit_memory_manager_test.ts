@@ -1,4 +1,10 @@
 import assert from "node:assert/strict";
+import {
+  DUAL_MAPPING,
+  ON_WINDOWS,
+  OUT_OF_MEMORY_ERROR,
+  PATCHED_CODE_PERMISSIONS,
+} from "./helpers/host.ts";
 import { JITMemoryManager } from "../mod.ts";
 import { assertCode } from "./helpers/error_code.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
@@ -9,7 +15,7 @@ import {
   mappingsAround,
   permissionsOf,
   readMappings,
-} from "./helpers/proc_maps.ts";
+} from "./helpers/memory_map.ts";
 import {
   bytesAt,
   EMULATED,
@@ -292,45 +298,51 @@ Deno.test("a write of exactly the region size works", () => {
   assert.equal(memory.read(PAGE - 1, 1)[0], 7);
 });
 
-Deno.test("patch() changes what live code returns through a writable view far from the code; the code's protection never changes", () => {
-  using memory = new JITMemoryManager(PAGE);
-  memory.write(returnConstant(42));
-  memory.makeExecutable();
-  const f = memory.asFunction(i32Thunk);
-  assert.equal(f(), 42);
-  const before = readMappings().map((mapping) => mapping.start);
-  recordSwitches((switches) => {
-    memory.patch(0, returnConstant(1234));
-    assert.deepEqual(switches, [], "no protection switch");
-  });
-  // The first patch remaps the code, so even qemu-user sees it.
-  assert.equal(f(), 1234);
-  assert.equal(memory.isExecutable(), true);
-  const pointer = memory.getMemoryPointer();
-  assert.deepEqual(permissionsOf(pointer, PAGE), ["r-xs"]);
-  const view = readMappings().find((mapping) =>
-    mapping.path.includes("jit-memory-code") &&
-    mapping.permissions === "rw-s" && !before.includes(mapping.start)
-  );
-  assert.ok(view !== undefined, "a writable view of the code exists");
-  const distance = view.start - Deno.UnsafePointer.value(pointer);
-  assert.ok(
-    distance > 2n ** 30n || distance < -(2n ** 30n),
-    `the view is ${distance} bytes from the code`,
-  );
-  memory.patch(0, returnConstant(77));
-  if (VIEW_REWRITES_INVISIBLE) {
-    assert.deepEqual(bytesAt(pointer!, 8), [...memory.read(0, 8)]);
-    assert.deepEqual(
-      memory.read(0, returnConstant(77).length),
-      returnConstant(77),
+Deno.test(
+  "patch() changes what live code returns through a writable view far from the code; the code's protection never changes (dual mapping: Linux)",
+  {
+    ignore: !DUAL_MAPPING,
+  },
+  () => {
+    using memory = new JITMemoryManager(PAGE);
+    memory.write(returnConstant(42));
+    memory.makeExecutable();
+    const f = memory.asFunction(i32Thunk);
+    assert.equal(f(), 42);
+    const before = readMappings().map((mapping) => mapping.start);
+    recordSwitches((switches) => {
+      memory.patch(0, returnConstant(1234));
+      assert.deepEqual(switches, [], "no protection switch");
+    });
+    // The first patch remaps the code, so even qemu-user sees it.
+    assert.equal(f(), 1234);
+    assert.equal(memory.isExecutable(), true);
+    const pointer = memory.getMemoryPointer();
+    assert.deepEqual(permissionsOf(pointer, PAGE), ["r-xs"]);
+    const view = readMappings().find((mapping) =>
+      mapping.path.includes("jit-memory-code") &&
+      mapping.permissions === "rw-s" && !before.includes(mapping.start)
     );
-  } else {
-    assert.equal(f(), 77);
-  }
-  memory.deallocate();
-  assert.deepEqual(mappedAmong([view.start]), [], "the view is unmapped too");
-});
+    assert.ok(view !== undefined, "a writable view of the code exists");
+    const distance = view.start - Deno.UnsafePointer.value(pointer);
+    assert.ok(
+      distance > 2n ** 30n || distance < -(2n ** 30n),
+      `the view is ${distance} bytes from the code`,
+    );
+    memory.patch(0, returnConstant(77));
+    if (VIEW_REWRITES_INVISIBLE) {
+      assert.deepEqual(bytesAt(pointer!, 8), [...memory.read(0, 8)]);
+      assert.deepEqual(
+        memory.read(0, returnConstant(77).length),
+        returnConstant(77),
+      );
+    } else {
+      assert.equal(f(), 77);
+    }
+    memory.deallocate();
+    assert.deepEqual(mappedAmong([view.start]), [], "the view is unmapped too");
+  },
+);
 
 Deno.test("patch() on a multi-page region leaves it read-execute everywhere", () => {
   using memory = new JITMemoryManager(4 * PAGE);
@@ -341,22 +353,29 @@ Deno.test("patch() on a multi-page region leaves it read-execute everywhere", ()
   memory.patch(offset, returnConstant(6));
   assert.equal(memory.asFunction(i32Thunk, offset)(), 6);
   const permissions = permissionsOf(memory.getMemoryPointer(), 4 * PAGE);
-  assert.ok(permissions.every((p) => p === "r-xs"), permissions.join(","));
+  assert.ok(
+    permissions.every((p) => p === PATCHED_CODE_PERMISSIONS),
+    permissions.join(","),
+  );
 });
 
-Deno.test("makeWritable() and makeExecutable() still switch a region patched through its view, and raw writes work while writable", () => {
+Deno.test("makeWritable() and makeExecutable() still switch a patched region, and raw writes work while writable", () => {
   using memory = new JITMemoryManager(PAGE);
   memory.write(returnConstant(1));
   memory.makeExecutable();
   memory.patch(0, returnConstant(2));
   memory.makeWritable();
-  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), ["rw-s"]);
+  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), [
+    DUAL_MAPPING ? "rw-s" : "rw-p",
+  ]);
   const raw = new Uint8Array(
     Deno.UnsafePointerView.getArrayBuffer(memory.getMemoryPointer()!, PAGE),
   );
   raw.set(returnConstant(3));
   memory.makeExecutable();
-  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), ["r-xs"]);
+  assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), [
+    PATCHED_CODE_PERMISSIONS,
+  ]);
   // Switching the protection makes qemu-user see the rewrite as well.
   assert.equal(memory.asFunction(i32Thunk)(), 3);
 });
@@ -369,53 +388,70 @@ Deno.test("patch() on a writable region is a plain write", () => {
   assert.deepEqual(permissionsOf(memory.getMemoryPointer(), PAGE), ["rw-p"]);
 });
 
-Deno.test("a refused request throws SYSTEM with errno 12 from mmap", () => {
+Deno.test("a refused request throws SYSTEM with the OS's out-of-memory error (mmap's ENOMEM, VirtualAlloc's ERROR_NOT_ENOUGH_MEMORY)", () => {
   using memory = new JITMemoryManager();
   const error = assertCode(() => memory.allocate(2 ** 46), "SYSTEM");
-  assert.equal(error.errno, 12);
-  assert.equal(error.syscall, "mmap");
-  assert.match(error.message, /Cannot allocate memory/);
+  assert.equal(error.errno, OUT_OF_MEMORY_ERROR);
+  assert.equal(error.syscall, ON_WINDOWS ? "VirtualAlloc" : "mmap");
+  assert.match(
+    error.message,
+    ON_WINDOWS ? /Not enough memory/ : /Cannot allocate memory/,
+  );
   assert.equal(memory.isAllocated(), false);
 });
 
-Deno.test("the first patch of a large region gives its copy memory only for the pages that hold code", () => {
-  const size = 64 * 1024 * 1024;
-  using memory = new JITMemoryManager(size);
-  memory.write(returnConstant(1));
-  memory.write(returnConstant(2), size / 2);
-  memory.makeExecutable();
-  memory.patch(0, returnConstant(3));
-  assert.equal(memory.asFunction(i32Thunk)(), 3);
-  assert.equal(memory.asFunction(i32Thunk, size / 2)(), 2);
-  // The file behind the code now: where does it hold data?
-  const start = Deno.UnsafePointer.value(memory.getMemoryPointer());
-  const range = `${start.toString(16)}-${(start + BigInt(size)).toString(16)}`;
-  const fd = files.open(
-    new TextEncoder().encode(`/proc/self/map_files/${range}\0`),
-    0, // O_RDONLY
-  );
-  assert.ok(fd >= 0, `cannot open /proc/self/map_files/${range}`);
-  try {
-    const SEEK_DATA = 3;
-    const SEEK_HOLE = 4;
-    const extents: [bigint, bigint][] = [];
-    for (let at = 0n; at < BigInt(size);) {
-      const data = files.lseek(fd, at, SEEK_DATA);
-      if (data < 0n) break; // ENXIO: no data past `at`
-      const hole = files.lseek(fd, data, SEEK_HOLE);
-      extents.push([data, hole]);
-      at = hole;
+Deno.test(
+  "the first patch of a large region gives its copy memory only for the pages that hold code (dual mapping: Linux)",
+  {
+    ignore: !DUAL_MAPPING,
+  },
+  () => {
+    const size = 64 * 1024 * 1024;
+    using memory = new JITMemoryManager(size);
+    memory.write(returnConstant(1));
+    memory.write(returnConstant(2), size / 2);
+    memory.makeExecutable();
+    memory.patch(0, returnConstant(3));
+    assert.equal(memory.asFunction(i32Thunk)(), 3);
+    assert.equal(memory.asFunction(i32Thunk, size / 2)(), 2);
+    // The file behind the code now: where does it hold data?
+    const start = Deno.UnsafePointer.value(memory.getMemoryPointer());
+    const range = `${start.toString(16)}-${
+      (start + BigInt(size)).toString(16)
+    }`;
+    const fd = files().open(
+      new TextEncoder().encode(`/proc/self/map_files/${range}\0`),
+      0, // O_RDONLY
+    );
+    assert.ok(fd >= 0, `cannot open /proc/self/map_files/${range}`);
+    try {
+      const SEEK_DATA = 3;
+      const SEEK_HOLE = 4;
+      const extents: [bigint, bigint][] = [];
+      for (let at = 0n; at < BigInt(size);) {
+        const data = files().lseek(fd, at, SEEK_DATA);
+        if (data < 0n) break; // ENXIO: no data past `at`
+        const hole = files().lseek(fd, data, SEEK_HOLE);
+        extents.push([data, hole]);
+        at = hole;
+      }
+      const page = BigInt(PAGE);
+      const half = BigInt(size / 2);
+      assert.deepEqual(extents, [[0n, page], [half, half + page]]);
+    } finally {
+      files().close(fd);
     }
-    const page = BigInt(PAGE);
-    const half = BigInt(size / 2);
-    assert.deepEqual(extents, [[0n, page], [half, half + page]]);
-  } finally {
-    files.close(fd);
-  }
-});
+  },
+);
 
-const files = Deno.dlopen("libc.so.6", {
+// Opened on first use: the tests that use it are Linux-only.
+const filesSymbols = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
   close: { parameters: ["i32"], result: "i32" },
-}).symbols;
+} as const satisfies Deno.ForeignLibraryInterface;
+let filesLibrary: Deno.DynamicLibrary<typeof filesSymbols> | undefined;
+function files(): Deno.DynamicLibrary<typeof filesSymbols>["symbols"] {
+  filesLibrary ??= Deno.dlopen("libc.so.6", filesSymbols);
+  return filesLibrary.symbols;
+}

@@ -9,7 +9,7 @@ import {
   mappingsAround,
   permissionsOf,
   writableAndExecutable,
-} from "./helpers/proc_maps.ts";
+} from "./helpers/memory_map.ts";
 
 const i32Thunk = { parameters: [], result: "i32" } as const;
 const MiB = 1024 * 1024;

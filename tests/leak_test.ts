@@ -2,6 +2,7 @@
 // included, must leave the process with the mappings and file descriptors
 // it had. The cycles run in a child Deno (fixtures/leak_cycles.ts), the
 // only place where the runtime's own mappings hold still enough to count.
+import { ON_WINDOWS } from "./helpers/host.ts";
 import assert from "node:assert/strict";
 import type { LeakReport } from "./fixtures/leak_cycles.ts";
 import { fixture, runDeno } from "./helpers/deno_child.ts";
@@ -62,7 +63,9 @@ Deno.test(`leaks: ${CYCLES.toLocaleString("en")} mixed cycles, failures included
   // The kernel merges adjacent anonymous mappings of equal protection, so
   // the map alone could hide leaked regions: the child's ledger of every
   // region the platform mapped cannot.
-  assert.ok(regions.mapped >= CYCLES, "regions went through the OS");
+  // (At least one region per two cycles: a dual-mapped pool's block is two
+  // mappings, and where there is none its cycle maps one.)
+  assert.ok(regions.mapped >= CYCLES / 2, "regions went through the OS");
   assert.deepEqual(
     { unmapped: regions.unmapped, live: regions.live },
     { unmapped: regions.mapped, live: 0 },
@@ -72,7 +75,11 @@ Deno.test(`leaks: ${CYCLES.toLocaleString("en")} mixed cycles, failures included
   assert.equal(memfdMappings[1], memfdMappings[0], "memfd mappings");
   // The runtime's idle threads exit on their own time (Deno's blocking
   // pool after 10 s), taking their stacks' mappings along: with fewer
-  // threads the count may drop, and it may never grow.
+  // threads the count may drop, and it may never grow. On Windows the count
+  // is of VirtualQuery's regions, which split and merge as V8 commits and
+  // decommits pages of its reservations, whatever the code under test
+  // does: there the ledger above is the check (README names it).
+  if (ON_WINDOWS) return;
   if (threads[1] === threads[0]) {
     assert.equal(mappings[1], mappings[0], "mappings");
   } else {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
 import { returnConstant } from "./helpers/machine_code.ts";
-import { permissionsOf } from "./helpers/proc_maps.ts";
+import { permissionsOf } from "./helpers/memory_map.ts";
 
 const i32Thunk = { parameters: [], result: "i32" } as const;
 

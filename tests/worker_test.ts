@@ -2,6 +2,7 @@
 // platform, so managers, buffers and pools must work side by side on
 // several threads, and code made in one worker must be callable from
 // another through its address.
+import { DUAL_MAPPING, ON_WINDOWS } from "./helpers/host.ts";
 import assert from "node:assert/strict";
 import type { WorkerReply, WorkerRequest } from "./fixtures/worker_cycles.ts";
 import type { LeavesReply } from "./fixtures/worker_leaves.ts";
@@ -9,7 +10,7 @@ import type {
   PointerReply,
   PointerRequest,
 } from "./fixtures/worker_code_pointer.ts";
-import { mappedAmong, openDescriptorCount } from "./helpers/proc_maps.ts";
+import { mappedAmong, openDescriptorCount } from "./helpers/memory_map.ts";
 import { fixture, runDeno } from "./helpers/deno_child.ts";
 
 const WORKERS = 4;
@@ -156,7 +157,16 @@ Deno.test("workers: a code address sent as a bigint is called from another worke
     assert.deepEqual(call.permissions, ["r-xp"], "mapped while called");
     assert.equal(call.result, value);
     assert.equal(freed.address, address);
-    assert.deepEqual(freed.permissions, [], "unmapped after the ack");
+    if (ON_WINDOWS) {
+      // Windows (Wine) hands freed address space out again at once, to its
+      // own mapped sections: the private code pages must be gone.
+      assert.ok(
+        !freed.permissions.includes("r-xp"),
+        `unmapped after the ack: ${freed.permissions}`,
+      );
+    } else {
+      assert.deepEqual(freed.permissions, [], "unmapped after the ack");
+    }
     console.log(
       `workers: 0x${address.toString(16)} called from another worker ` +
         `returned 0x${call.result.toString(16)}`,
@@ -212,37 +222,47 @@ for (const strategy of ["auto", "mprotect", "manager"] as const) {
   const what = strategy === "manager"
     ? "a manager's function in a loop while its owner patches another function on its page 20,000 times"
     : `a pool's function in a loop while its owner adds and releases 20,000 others (${strategy})`;
-  Deno.test(`workers: another worker calls ${what} (child process)`, async () => {
-    const result = await runDeno([
-      "run",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-env",
-      fixture("cross_worker_pool.ts"),
-      strategy,
-      "20000",
-    ]);
-    assert.equal(result.signal, null, result.stderr);
-    assert.equal(result.code, 0, result.stderr);
-    const report = JSON.parse(result.stdout);
-    assert.equal(report.strategy, strategy === "auto" ? "dual-map" : strategy);
-    assert.ok(report.added >= 20_000, `${report.added} functions added`);
-    assert.ok(report.checked > 100, `${report.checked} checked`);
-    assert.ok(report.callsDuring > 0, "the caller ran during the churn");
-    assert.equal(report.wrong, 0);
-    assert.equal(report.targetStillRuns, true);
-    // Only the target is left in the pool (none at all for a manager).
-    assert.equal(report.stats.allocations, strategy === "manager" ? 0 : 1);
-    assert.equal(report.stats.pendingBytes, 0);
-    const churn = strategy === "manager"
-      ? "patches of the page it runs on"
-      : `functions were added and released (${report.strategy})`;
-    console.log(
-      `workers: ${report.callsDuring.toLocaleString("en")} calls from ` +
-        `another worker during ${report.added.toLocaleString("en")} ` +
-        `${churn}, ${report.seconds} s, 0 wrong`,
-    );
-  });
+  // Patching a page another worker runs, without switching it, needs a
+  // writable view (dual mapping: Linux); elsewhere README forbids it.
+  const needsView = strategy === "manager";
+  Deno.test(
+    `workers: another worker calls ${what} (child process${
+      needsView ? "; dual mapping: Linux" : ""
+    })`,
+    { ignore: needsView && !DUAL_MAPPING },
+    async () => {
+      const result = await runDeno([
+        "run",
+        "--allow-ffi",
+        "--allow-read",
+        "--allow-env",
+        fixture("cross_worker_pool.ts"),
+        strategy,
+        "20000",
+      ]);
+      assert.equal(result.signal, null, result.stderr);
+      assert.equal(result.code, 0, result.stderr);
+      const report = JSON.parse(result.stdout);
+      const auto = DUAL_MAPPING ? "dual-map" : "mprotect";
+      assert.equal(report.strategy, strategy === "auto" ? auto : strategy);
+      assert.ok(report.added >= 20_000, `${report.added} functions added`);
+      assert.ok(report.checked > 100, `${report.checked} checked`);
+      assert.ok(report.callsDuring > 0, "the caller ran during the churn");
+      assert.equal(report.wrong, 0);
+      assert.equal(report.targetStillRuns, true);
+      // Only the target is left in the pool (none at all for a manager).
+      assert.equal(report.stats.allocations, strategy === "manager" ? 0 : 1);
+      assert.equal(report.stats.pendingBytes, 0);
+      const churn = strategy === "manager"
+        ? "patches of the page it runs on"
+        : `functions were added and released (${report.strategy})`;
+      console.log(
+        `workers: ${report.callsDuring.toLocaleString("en")} calls from ` +
+          `another worker during ${report.added.toLocaleString("en")} ` +
+          `${churn}, ${report.seconds} s, 0 wrong`,
+      );
+    },
+  );
 }
 
 Deno.test("workers: a worker terminated with code mapped leaves it mapped until the process ends; one that disposes first leaves nothing (documented)", async () => {

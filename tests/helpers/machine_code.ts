@@ -1,12 +1,80 @@
 /**
  * Tiny functions in the host CPU's machine code, for tests that execute
- * what they write. Every helper has an x86-64 (System V) and an AArch64
- * encoding, so each execution test runs on both CPUs.
+ * what they write. Every helper has an x86-64 and an AArch64 encoding, so
+ * each execution test runs on both CPUs. x86-64 code that takes arguments
+ * reads them where this OS's calling convention puts them (System V on
+ * Linux and macOS, Windows x64 on Windows): each such helper has one
+ * encoding per convention (checked with GNU as; machine_code_test.ts pins
+ * them to our assembler). Bytes, not the assembler, so that a child
+ * running under a tight address-space limit loads little code.
  *
  * @module
  */
 
+import {
+  callingConvention,
+  type X86CallingConvention,
+} from "../../arch/x86_64_calling_convention.ts";
+
 const arch = Deno.build.arch;
+
+/** The x86-64 calling convention of this process. */
+export const convention: X86CallingConvention = callingConvention();
+
+/** The x86-64 helpers whose code depends on the calling convention. */
+export interface X86Encodings {
+  /** `(i32, i32) => i32`: lea eax, [a0 + a1]; ret. */
+  addInt32: Uint8Array;
+  /** `(i64, i64) => i64`: lea rax, [a0 + a1]; ret. */
+  addInt64: Uint8Array;
+  /** `(pointer) => pointer`: mov rax, a0; ret. */
+  identity: Uint8Array;
+  /** `(buffer, usize) => u64`: the sum of the bytes (see below). */
+  sumBytes: Uint8Array;
+  /** The call of {@linkcode callThenReturn}, without its `mov eax`/`ret`. */
+  callFirstArgument: Uint8Array;
+}
+
+/**
+ * The encodings for one convention (checked with GNU as), a0 and a1 being
+ * its first two argument registers: rdi, rsi (System V) or rcx, rdx
+ * (Windows x64).
+ *
+ * @param cc The convention.
+ * @returns Its encodings.
+ */
+export function x86Encodings(cc: X86CallingConvention): X86Encodings {
+  const win64 = cc.name === "win64";
+  const [test, load, step, count] = win64
+    ? [0xd2, 0x11, 0xc1, 0xea]
+    : [0xf6, 0x17, 0xc7, 0xee];
+  // 8 bytes keep the stack 16-byte aligned at the call; Windows x64 also
+  // wants 32 bytes of shadow space above the return address.
+  const frame = 8 + cc.shadowSpace;
+  return {
+    addInt32: new Uint8Array([0x8d, 0x04, win64 ? 0x11 : 0x37, 0xc3]),
+    addInt64: new Uint8Array([0x48, 0x8d, 0x04, win64 ? 0x11 : 0x37, 0xc3]),
+    identity: new Uint8Array([0x48, 0x89, win64 ? 0xc8 : 0xf8, 0xc3]),
+    sumBytes: new Uint8Array([
+      ...[0x31, 0xc0], // xor eax, eax
+      ...[0x48, 0x85, test], // test a1, a1
+      ...[0x74, 0x11], // je done
+      ...[0x44, 0x0f, 0xb6, load], // loop: movzx r10d, byte [a0] (r10: scratch)
+      ...[0x4c, 0x01, 0xd0], // add rax, r10
+      ...[0x48, 0x83, step, 0x01], // add a0, 1
+      ...[0x48, 0x83, count, 0x01], // sub a1, 1
+      ...[0x75, 0xef], // jne loop
+      0xc3, // done: ret
+    ]),
+    callFirstArgument: new Uint8Array([
+      ...[0x48, 0x83, 0xec, frame], // sub rsp, frame
+      ...[0xff, win64 ? 0xd1 : 0xd7], // call a0
+      ...[0x48, 0x83, 0xc4, frame], // add rsp, frame
+    ]),
+  };
+}
+
+const x86 = x86Encodings(convention);
 
 /** AArch64 `ret`. */
 const A64_RET = 0xd65f03c0;
@@ -56,8 +124,7 @@ export function returnConstantPatch(
  */
 export function addInt32(): Uint8Array {
   if (arch === "x86_64") {
-    // lea eax, [rdi + rsi]; ret
-    return new Uint8Array([0x8d, 0x04, 0x37, 0xc3]);
+    return x86.addInt32;
   }
   // add w0, w0, w1; ret
   return words(0x0b010000, A64_RET);
@@ -115,7 +182,7 @@ const bytesToSum = new Uint8Array([1, 2, 3, 250, 255]);
  * @returns The cases.
  */
 export function signatureCases(): SignatureCase[] {
-  const x86 = arch === "x86_64";
+  const onX86 = arch === "x86_64";
   return [
     {
       name: "() => i32",
@@ -136,9 +203,7 @@ export function signatureCases(): SignatureCase[] {
     {
       name: "(i64, i64) => i64",
       definition: { parameters: ["i64", "i64"], result: "i64" },
-      code: x86
-        ? new Uint8Array([0x48, 0x8d, 0x04, 0x37, 0xc3]) // lea rax, [rdi+rsi]; ret
-        : words(0x8b010000, A64_RET), // add x0, x0, x1; ret
+      code: onX86 ? x86.addInt64 : words(0x8b010000, A64_RET), // add x0, x0, x1; ret
       calls: [
         { args: [1n << 40n, 5n], expected: (1n << 40n) + 5n },
         { args: [-(1n << 62n), -3n], expected: -(1n << 62n) - 3n },
@@ -147,7 +212,7 @@ export function signatureCases(): SignatureCase[] {
     {
       name: "(f64, f64) => f64",
       definition: { parameters: ["f64", "f64"], result: "f64" },
-      code: x86
+      code: onX86
         ? new Uint8Array([0xf2, 0x0f, 0x58, 0xc1, 0xc3]) // addsd xmm0, xmm1; ret
         : words(0x1e612800, A64_RET), // fadd d0, d0, d1; ret
       calls: [
@@ -158,9 +223,7 @@ export function signatureCases(): SignatureCase[] {
     {
       name: "(pointer) => pointer",
       definition: { parameters: ["pointer"], result: "pointer" },
-      code: x86
-        ? new Uint8Array([0x48, 0x89, 0xf8, 0xc3]) // mov rax, rdi; ret
-        : words(A64_RET), // ret (x0 in, x0 out)
+      code: onX86 ? x86.identity : words(A64_RET), // ret (x0 in, x0 out)
       // Pointers are compared by address (see comparable()).
       calls: [
         { args: [null], expected: null },
@@ -173,41 +236,16 @@ export function signatureCases(): SignatureCase[] {
     {
       name: "(buffer, usize) => u64",
       definition: { parameters: ["buffer", "usize"], result: "u64" },
-      code: x86
-        ? new Uint8Array([
-          0x31,
-          0xc0, // xor eax, eax
-          0x48,
-          0x85,
-          0xf6, // test rsi, rsi
-          0x74,
-          0x0e, // je done
-          0x0f,
-          0xb6,
-          0x0f, // loop: movzx ecx, byte [rdi]
-          0x48,
-          0x01,
-          0xc8, // add rax, rcx
-          0x48,
-          0xff,
-          0xc7, // inc rdi
-          0x48,
-          0xff,
-          0xce, // dec rsi
-          0x75,
-          0xf2, // jne loop
-          0xc3, // done: ret
-        ])
-        : words(
-          0xd2800002, // mov x2, #0
-          0xb40000a1, // cbz x1, done
-          0x38401403, // loop: ldrb w3, [x0], #1
-          0x8b030042, // add x2, x2, x3
-          0xf1000421, // subs x1, x1, #1
-          0x54ffffa1, // b.ne loop
-          0xaa0203e0, // done: mov x0, x2
-          A64_RET,
-        ),
+      code: onX86 ? x86.sumBytes : words(
+        0xd2800002, // mov x2, #0
+        0xb40000a1, // cbz x1, done
+        0x38401403, // loop: ldrb w3, [x0], #1
+        0x8b030042, // add x2, x2, x3
+        0xf1000421, // subs x1, x1, #1
+        0x54ffffa1, // b.ne loop
+        0xaa0203e0, // done: mov x0, x2
+        A64_RET,
+      ),
       calls: [
         { args: [bytesToSum, 5n], expected: 511n },
         { args: [bytesToSum, 0n], expected: 0n },
@@ -216,7 +254,7 @@ export function signatureCases(): SignatureCase[] {
     {
       name: "() => void",
       definition: { parameters: [], result: "void" },
-      code: x86 ? new Uint8Array([0xc3]) : words(A64_RET),
+      code: onX86 ? new Uint8Array([0xc3]) : words(A64_RET),
       calls: [{ args: [], expected: undefined }],
     },
   ];
@@ -269,17 +307,15 @@ export function returnValue(value: number, size = 0): Uint8Array {
  * that is on the call stack while JavaScript runs.
  *
  * @param value The constant to return afterwards (0..65535).
- * @returns Its machine code (System V on x86-64).
+ * @returns Its machine code (in this OS's convention on x86-64).
  */
 export function callThenReturn(value: number): Uint8Array {
   if (arch === "x86_64") {
     return new Uint8Array([
-      [0x48, 0x83, 0xec, 0x08], // sub rsp, 8 (keeps the stack 16-byte aligned)
-      [0xff, 0xd7], // call rdi
-      [0x48, 0x83, 0xc4, 0x08], // add rsp, 8
-      [0xb8, ...le32(value)], // mov eax, value
-      [0xc3], // ret
-    ].flat());
+      ...x86.callFirstArgument,
+      ...[0xb8, ...le32(value)], // mov eax, value
+      0xc3, // ret
+    ]);
   }
   return words(
     0xa9bf7bfd, // stp x29, x30, [sp, #-16]!

@@ -1,37 +1,17 @@
 /**
- * Reads this process's memory map, `/proc/self/maps`, through libc: Deno
- * reserves that file for `--allow-all`, and under qemu-user only the
- * guest's own `open()` sees the guest's mappings.
+ * This process's memory map, threads and open handles, read the OS's own
+ * way: `/proc/self/maps` on Linux (proc_maps.ts), `VirtualQuery` on
+ * Windows (virtual_query.ts). Mappings are described as on Linux: Windows
+ * regions get permission strings like `"r-xp"` (`p` for private memory and
+ * images, `s` for mapped sections; `---p` for reserved address space), so
+ * tests compare one spelling on both.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
-
-const libc = Deno.dlopen("libc.so.6", {
-  open: { parameters: ["buffer", "i32"], result: "i32" },
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  close: { parameters: ["i32"], result: "i32" },
-  // int fcntl(int fd, int cmd, ...)
-  fcntl: { parameters: ["i32", "i32"], result: "i32" },
-});
-
-const F_GETFD = 1;
-
-/**
- * Counts this process's open file descriptors, probing each number with
- * `fcntl(F_GETFD)`: Deno reserves `/proc/self/fd` for `--allow-all`.
- *
- * @param limit Numbers below this are probed.
- * @returns How many are open.
- */
-export function openDescriptorCount(limit = 4096): number {
-  let open = 0;
-  for (let fd = 0; fd < limit; fd++) {
-    if (libc.symbols.fcntl(fd, F_GETFD) !== -1) open++;
-  }
-  return open;
-}
+import { linuxMemoryMap } from "./proc_maps.ts";
+import { windowsMemoryMap } from "./virtual_query.ts";
 
 /** One line of the map. */
 export interface Mapping {
@@ -45,54 +25,52 @@ export interface Mapping {
   path: string;
 }
 
+/** What each OS's reader provides; everything else here is shared. */
+export interface MemoryMapBackend {
+  /** Every mapping of this process. */
+  readMappings(): Mapping[];
+  /** The mappings overlapping `[start, start + size)`, nothing else read. */
+  mappingsOverlapping(start: bigint, size: number): Mapping[];
+  /** How many threads the process has now. */
+  threadCount(): number;
+  /** How many descriptors (Linux) or handles (Windows) are open. */
+  openDescriptorCount(): number;
+  /** CPU time of process `pid` so far (any unit); `undefined` if gone. */
+  cpuTime(pid: number): number | undefined;
+}
+
+const backend: MemoryMapBackend = Deno.build.os === "windows"
+  ? windowsMemoryMap()
+  : linuxMemoryMap();
+
 /**
- * Reads and parses `/proc/self/maps`.
+ * Every mapping of this process.
  *
- * @returns Every mapping of this process.
+ * @returns The map, in address order.
  */
 export function readMappings(): Mapping[] {
-  const text = readProcFile("/proc/self/maps");
-  return text.split("\n").filter((line) => line.length > 0).map((line) => {
-    const [range, permissions, , , inode, ...rest] = line.split(/ +/);
-    const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
-    return { start, end, permissions, inode, path: rest.join(" ") };
-  });
+  return backend.readMappings();
 }
 
 /**
- * Reads a file of /proc whole, through libc (see the module's note).
+ * Counts this process's open file descriptors (Linux) or handles
+ * (Windows).
  *
- * @param path Like `"/proc/self/maps"` or `"/proc/123/stat"`.
- * @returns Its text.
- * @throws {Error} When it cannot be opened or read.
+ * @returns How many are open.
  */
-export function readProcFile(path: string): string {
-  const fd = libc.symbols.open(encoder.encode(`${path}\0`), 0);
-  if (fd < 0) throw new Error(`cannot open ${path}`);
-  let length = 0;
-  try {
-    while (true) {
-      if (length === buffer.length) {
-        const larger = new Uint8Array(buffer.length * 2);
-        larger.set(buffer);
-        buffer = larger;
-      }
-      const free = buffer.subarray(length);
-      const count = Number(libc.symbols.read(fd, free, BigInt(free.length)));
-      if (count < 0) throw new Error(`cannot read ${path}`);
-      if (count === 0) break;
-      length += count;
-    }
-  } finally {
-    libc.symbols.close(fd);
-  }
-  return decoder.decode(buffer.subarray(0, length));
+export function openDescriptorCount(): number {
+  return backend.openDescriptorCount();
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-// Reused between reads: the map is read after every step of the fuzz test.
-let buffer = new Uint8Array(65536);
+/**
+ * The CPU time a process has used so far, for noticing a stuck child.
+ *
+ * @param pid The process.
+ * @returns Its CPU time in the OS's unit, or `undefined` once it is gone.
+ */
+export function processCpuTime(pid: number): number | undefined {
+  return backend.cpuTime(pid);
+}
 
 /**
  * The permissions of every mapping that overlaps a region.
@@ -105,11 +83,8 @@ export function permissionsOf(
   pointer: Deno.PointerValue,
   size: number,
 ): string[] {
-  return permissionsIn(
-    readMappings(),
-    Deno.UnsafePointer.value(pointer),
-    size,
-  );
+  const start = Deno.UnsafePointer.value(pointer);
+  return permissionsIn(backend.mappingsOverlapping(start, size), start, size);
 }
 
 /**
@@ -139,18 +114,16 @@ export function permissionsIn(
  * @returns Those that are mapped.
  */
 export function mappedAmong(addresses: Iterable<bigint>): bigint[] {
-  const mappings = readMappings();
   return [...addresses].filter((address) =>
-    mappings.some((mapping) =>
-      mapping.start <= address && address < mapping.end
-    )
+    backend.mappingsOverlapping(address, 1).length > 0
   );
 }
 
 /**
  * How many mappings the process has now.
  *
- * @returns The number of lines in `/proc/self/maps`.
+ * @returns The number of lines in `/proc/self/maps`, or of regions
+ *   `VirtualQuery` reports.
  */
 export function mappingCount(): number {
   return readMappings().length;
@@ -165,23 +138,18 @@ export function mappingCount(): number {
 export function writableAndExecutable(
   among: { pointer: Deno.PointerValue; size: number }[],
 ): Mapping[] {
-  return readMappings().filter((mapping) =>
-    mapping.permissions.startsWith("rwx") &&
-    among.some(({ pointer, size }) => {
-      const start = Deno.UnsafePointer.value(pointer);
-      return mapping.start < start + BigInt(size) && mapping.end > start;
-    })
-  );
+  return among.flatMap(({ pointer, size }) =>
+    backend.mappingsOverlapping(Deno.UnsafePointer.value(pointer), size)
+  ).filter((mapping) => mapping.permissions.startsWith("rwx"));
 }
 
 /**
  * How many threads the process has now.
  *
- * @returns The `Threads:` line of `/proc/self/status`.
+ * @returns The count.
  */
 export function threadCount(): number {
-  const status = readProcFile("/proc/self/status");
-  return Number(status.match(/^Threads:\s+(\d+)$/m)?.[1] ?? NaN);
+  return backend.threadCount();
 }
 
 /** Mapping and thread counts around a measured run. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { readProcFile } from "./proc_maps.ts";
+import { processCpuTime } from "./memory_map.ts";
 
 /** How a child ended and what it printed. */
 export interface CommandResult {
@@ -59,7 +59,7 @@ export async function runCommand(
     let stillSince = Date.now();
     let stalled = false;
     const watch = setInterval(() => {
-      const ticks = cpuTicks(child.pid);
+      const ticks = processCpuTime(child.pid);
       if (ticks === undefined) return; // already gone
       if (ticks !== lastTicks) {
         lastTicks = ticks;
@@ -93,18 +93,4 @@ export async function runCommand(
     }
     console.error(`restarting a stalled child (${what})`);
   }
-}
-
-/** The CPU time (user + system, in ticks) of process `pid` so far. */
-function cpuTicks(pid: number): number | undefined {
-  let text: string;
-  try {
-    text = readProcFile(`/proc/${pid}/stat`);
-  } catch {
-    return undefined; // already gone
-  }
-  // Fields after the command name, which is in parentheses and may hold
-  // spaces: state is field 3, utime 14 and stime 15.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
 }
