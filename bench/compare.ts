@@ -9,11 +9,14 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { createOperations, type Operation } from "./operations.ts";
 
 const TRIALS = Number(Deno.env.get("TRIALS") ?? 11);
-const here = new URL(".", import.meta.url).pathname;
-const baseline = `${here}out/baseline`;
+/** A path beside this file, in the OS's own form (`Z:\...` on Windows). */
+const here = (relative: string): string =>
+  fileURLToPath(new URL(relative, import.meta.url));
+const baseline = here("out/baseline");
 
 /** Ratio targets of the issue that set them (Deno median / C median). */
 const TARGETS: Record<string, number> = {
@@ -25,10 +28,10 @@ const TARGETS: Record<string, number> = {
 };
 
 async function buildBaseline(): Promise<string | undefined> {
-  await Deno.mkdir(`${here}out`, { recursive: true });
+  await Deno.mkdir(here("out"), { recursive: true });
   try {
     const result = await new Deno.Command("cc", {
-      args: ["-O2", "-o", baseline, `${here}baseline.c`],
+      args: ["-O2", "-o", baseline, here("baseline.c")],
       stderr: "piped",
     }).output();
     if (!result.success) {

@@ -7,6 +7,7 @@
  */
 
 import { CodeBuffer, Instruction } from "../mod.ts";
+import { Assembler, callingConvention, rax } from "../arch/x86_64.ts";
 
 const aarch64 = Deno.build.arch === "aarch64";
 
@@ -34,19 +35,24 @@ const returnZero = aarch64
   console.log(`func() = ${func()}`);
 }
 
-// A function with arguments: (a, b) => a * b + 1 on 64-bit integers.
+// A function with arguments: (a, b) => a * b + 1 on 64-bit integers. On
+// x86-64 the arguments' registers depend on the OS's calling convention:
+// rdi and rsi (System V: Linux, macOS) or rcx and rdx (Windows x64), so
+// the code comes from the assembler, with the registers callingConvention()
+// names. It calls nothing, so needs no shadow space.
+const [a, b] = callingConvention().integerArguments;
 const multiplyAdd = aarch64
   ? [
     new Instruction(0x9b017c00), // MUL X0, X0, X1
     new Instruction(0x91000400), // ADD X0, X0, #1
     new Instruction(0xd65f03c0), // RET
   ]
-  : [
-    new Instruction([0x48, 0x89, 0xf8]), // mov rax, rdi
-    new Instruction([0x48, 0x0f, 0xaf, 0xc6]), // imul rax, rsi
-    new Instruction([0x48, 0x83, 0xc0, 0x01]), // add rax, 1
-    new Instruction([0xc3]), // ret
-  ];
+  : new Assembler()
+    .mov(rax, a)
+    .imul(rax, b)
+    .add(rax, 1)
+    .ret()
+    .instructions();
 
 using codeBuffer = new CodeBuffer();
 codeBuffer.commit(multiplyAdd);
@@ -54,6 +60,6 @@ const mulAdd = codeBuffer.asFunction({
   parameters: ["i64", "i64"],
   result: "i64",
 });
-for (const [a, b] of [[6n, 7n], [-3n, 5n], [1n << 40n, 3n]]) {
-  console.log(`multiplyAdd(${a}, ${b}) = ${mulAdd(a, b)}`);
+for (const [x, y] of [[6n, 7n], [-3n, 5n], [1n << 40n, 3n]]) {
+  console.log(`multiplyAdd(${x}, ${y}) = ${mulAdd(x, y)}`);
 }

@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import {
+  callingConvention,
+  SYSTEM_V_X86_64,
+  WINDOWS_X64,
+  type X86CallingConvention,
+} from "../arch/x86_64.ts";
+import {
+  type Abi,
   check,
+  type Checked,
   compile,
+  type Compiled,
+  describeTarget,
   NativeProgram,
   runInterpreted,
   runNative,
@@ -10,10 +21,21 @@ import { BcplError } from "../examples/bcpl/lexer.ts";
 import { listing } from "../examples/bcpl/main.ts";
 import { BcplRuntimeError, Output } from "../examples/bcpl/runtime.ts";
 import { runDeno } from "./helpers/deno_child.ts";
+import {
+  conventionViolations,
+  disassemble,
+  objdumpAvailable,
+} from "./bcpl/x86_64_convention_check.ts";
 
 function path(relative: string): string {
-  return new URL(`../${relative}`, import.meta.url).pathname;
+  return fileURLToPath(new URL(`../${relative}`, import.meta.url));
 }
+
+/** This process's CPU and, on x86-64, calling convention. */
+const HOST = describeTarget(
+  Deno.build.arch as Compiled["arch"],
+  callingConvention().name,
+);
 
 /** Programs with their expected output in `tests/bcpl/NAME.out`. */
 const CORPUS = [
@@ -21,6 +43,7 @@ const CORPUS = [
   "tests/bcpl/arithmetic.b",
   "tests/bcpl/vectors.b",
   "tests/bcpl/recursion.b",
+  "tests/bcpl/frames.b",
   "examples/bcpl/programs/demo.b",
   "examples/bcpl/programs/fib.b",
   "examples/bcpl/programs/sieve.b",
@@ -56,7 +79,7 @@ for (const file of CORPUS) {
     assert.equal(run.result, BigInt(result[1]));
   });
 
-  Deno.test(`${name}.b compiled for ${Deno.build.arch} prints the same and returns ${result[1]}`, () => {
+  Deno.test(`${name}.b compiled for ${HOST} prints the same and returns ${result[1]}`, () => {
     const run = native(source, file);
     assert.equal(run.output, expectedOutput);
     assert.equal(run.result, BigInt(result[1]));
@@ -169,9 +192,12 @@ Deno.test("listing() shows each function's name, offset and size over its bytes"
   for (const arch of ["x86_64", "aarch64"] as const) {
     const code = compile(checked, arch);
     const text = listing(code);
+    const header = arch === "x86_64"
+      ? `x86_64 \\(${callingConvention().name}\\)`
+      : arch;
     assert.match(
       text,
-      new RegExp(`^${arch}: ${code.bytes.length} bytes$`, "m"),
+      new RegExp(`^${header}: ${code.bytes.length} bytes$`, "m"),
     );
     for (const fn of code.functions) {
       const offset = fn.offset.toString(16).padStart(4, "0");
@@ -419,4 +445,235 @@ Deno.test("main.ts reports a syntax error as file:line:col with exit code 1", as
   assert.equal(result.code, 1);
   assert.equal(result.stdout, "");
   assert.equal(result.stderr, `${file}:4:17: expected DO, found "i"\n`);
+});
+
+// The x86-64 calling conventions. Code for this process's convention runs
+// above (the corpus: System V natively, Windows x64 under Wine); code for
+// both is checked here against its convention's rules on GNU objdump's
+// disassembly, so the one that cannot run here is checked too.
+
+const CONVENTIONS: Record<Abi, X86CallingConvention> = {
+  sysv: SYSTEM_V_X86_64,
+  win64: WINDOWS_X64,
+};
+
+/** The code's instructions, without the string constants after them. */
+async function instructionsOf(code: Compiled): ReturnType<typeof disassemble> {
+  const end = code.functions.find((fn) => fn.name === "(strings)")?.offset ??
+    code.bytes.length;
+  return await disassemble(code.bytes.subarray(0, end));
+}
+
+/** The rules `code` breaks as code for `convention`. */
+async function violations(
+  checked: Checked,
+  code: Compiled,
+  convention: X86CallingConvention,
+): Promise<string[]> {
+  // The entry's one parameter is the runtime area.
+  const parametersAt = new Map<number, number>([[0, 1]]);
+  checked.program.functions.forEach((fn, index) => {
+    parametersAt.set(code.functions[index + 1].offset, fn.params.length);
+  });
+  return conventionViolations(code, await instructionsOf(code), convention, {
+    parametersAt,
+    callbackArguments: 2,
+    stackProbes: convention === WINDOWS_X64,
+    pageSize: 4096,
+  });
+}
+
+const hasObjdump = await objdumpAvailable();
+const OBJDUMP_MISSING = hasObjdump ? "" : " [ignored: GNU objdump not found]";
+
+Deno.test(`compile() makes x86-64 code for this process's calling convention (${callingConvention().name}) unless told`, () => {
+  const checked = check(Deno.readTextFileSync(path("tests/bcpl/frames.b")));
+  assert.equal(compile(checked, "x86_64").abi, callingConvention().name);
+  const sysv = compile(checked, "x86_64", "sysv");
+  const win64 = compile(checked, "x86_64", "win64");
+  assert.equal(sysv.abi, "sysv");
+  assert.equal(win64.abi, "win64");
+  assert.notDeepEqual(win64.bytes, sysv.bytes);
+  assert.equal(compile(checked, "aarch64").abi, undefined);
+});
+
+Deno.test(`code for another CPU or calling convention is refused on ${HOST}, not run`, () => {
+  const checked = check("LET start() = 7\n");
+  const targets = [
+    ["x86_64", "sysv"],
+    ["x86_64", "win64"],
+    ["aarch64", undefined],
+  ] as const;
+  let refused = 0;
+  for (const [arch, abi] of targets) {
+    const code = compile(checked, arch, abi);
+    if (describeTarget(arch, abi) === HOST) {
+      using program = new NativeProgram(code);
+      assert.equal(program.run(new Output()), 7n);
+      continue;
+    }
+    refused++;
+    assert.throws(() => new NativeProgram(code), {
+      message: `code for ${describeTarget(arch, abi)} cannot run on ${HOST}`,
+    });
+  }
+  assert.equal(refused, 2);
+});
+
+for (const file of CORPUS) {
+  const name = file.slice(file.lastIndexOf("/") + 1, -2);
+  Deno.test({
+    name:
+      `x86-64 code of ${name}.b follows System V, and Windows x64 with abi win64 (GNU objdump)${OBJDUMP_MISSING}`,
+    ignore: !hasObjdump,
+    async fn(): Promise<void> {
+      const checked = check(Deno.readTextFileSync(path(file)), file);
+      for (const abi of ["sysv", "win64"] as const) {
+        const code = compile(checked, "x86_64", abi);
+        assert.deepEqual(
+          await violations(checked, code, CONVENTIONS[abi]),
+          [],
+          abi,
+        );
+      }
+    },
+  });
+}
+
+Deno.test({
+  name:
+    `the convention check finds what code for the other convention breaks (GNU objdump)${OBJDUMP_MISSING}`,
+  ignore: !hasObjdump,
+  async fn(): Promise<void> {
+    // The check must be able to fail: each convention's code, taken for
+    // the other's, breaks its rules where the two differ.
+    const checked = check(
+      Deno.readTextFileSync(path("tests/bcpl/frames.b")),
+      "frames.b",
+    );
+    const sysv = await violations(
+      checked,
+      compile(checked, "x86_64", "sysv"),
+      WINDOWS_X64,
+    );
+    for (
+      const expected of [
+        /^\(entry\): 1 parameters read from rdi, not rcx$/,
+        /^mix: 6 parameters read from .*, not rcx, rdx, r8, r9$/,
+        /^shuffle at .*: writes callee-saved rdi without saving it$/,
+        /^start at .*: uses the shadow space \(0 bytes above rsp\)$/,
+        /^start at .*: 6 arguments in .*, not rcx, rdx, r8, r9$/,
+        /^start at .*: 0 of 2 stack arguments stored$/,
+        /^deep at .*: a 40\d\d\d-byte frame is not probed page by page$/,
+      ]
+    ) {
+      assert.ok(
+        sysv.some((message) => expected.test(message)),
+        `${expected} not among:\n${sysv.join("\n")}`,
+      );
+    }
+    const win64 = await violations(
+      checked,
+      compile(checked, "x86_64", "win64"),
+      SYSTEM_V_X86_64,
+    );
+    for (
+      const expected of [
+        /^\(entry\): 1 parameters read from rcx, not rdi$/,
+        /^mix: 6 parameters read from r8, r9, rcx, rdx, not rdi, rsi, rdx, rcx, r8, r9$/,
+        /^start at .*: 6 arguments in .*, not rdi, rsi, rdx, rcx, r8, r9$/,
+        /^\w+ at .*: 2 arguments in rcx, rdx, not rdi, rsi$/,
+      ]
+    ) {
+      assert.ok(
+        win64.some((message) => expected.test(message)),
+        `${expected} not among:\n${win64.join("\n")}`,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `Windows x64 code: the entry saves r15 and reserves shadow space; rdi and rsi are never written, so need no saving (GNU objdump)${OBJDUMP_MISSING}`,
+  ignore: !hasObjdump,
+  async fn(): Promise<void> {
+    const checked = check(
+      Deno.readTextFileSync(path("examples/bcpl/programs/demo.b")),
+    );
+    /** Each instruction as "mnemonic operands", from `start` on. */
+    const text = async (code: Compiled, start = 0): Promise<string[]> =>
+      (await instructionsOf(code)).filter((line) => line.offset >= start)
+        .map((line) => `${line.mnemonic} ${line.operands.join(",")}`.trim());
+    const win64 = compile(checked, "x86_64", "win64");
+    const winLines = await text(win64);
+    assert.deepEqual(winLines.slice(0, 3), [
+      "push r15",
+      "mov r15,rcx",
+      "sub rsp,0x20",
+    ]);
+    assert.deepEqual(
+      winLines.filter((line) => /^\S+ (r[ds]i|e[ds]i|[ds]il)\b/.test(line)),
+      [],
+    );
+    // fib(n): n goes to its home in the shadow space, the frame keeps 32
+    // bytes for fib's own calls.
+    const fib = win64.functions.find((fn) => fn.name === "fib")!;
+    const fibLines = await text(win64, fib.offset);
+    assert.equal(fibLines[0], "mov QWORD PTR [rsp+0x8],rcx");
+    const frame = Number(fibLines[1].match(/^sub rsp,(0x[0-9a-f]+)$/)?.[1]);
+    assert.ok(frame >= 32 && frame % 16 === 8, fibLines[1]);
+
+    const sysv = compile(checked, "x86_64", "sysv");
+    assert.deepEqual((await text(sysv)).slice(0, 3), [
+      "push r15",
+      "mov r15,rdi",
+      "mov QWORD PTR [r15+0x10],rsp",
+    ]);
+  },
+});
+
+Deno.test("main.ts --disassemble --abi=sysv|win64 lists the chosen convention's x86-64 code", async () => {
+  const file = path("tests/bcpl/recursion.b");
+  const checked = check(Deno.readTextFileSync(file), file);
+  const listings: string[] = [];
+  for (const abi of ["sysv", "win64"] as const) {
+    const result = await bcpl(
+      file,
+      "--disassemble",
+      "--arch=x86_64",
+      `--abi=${abi}`,
+    );
+    assert.equal(result.stderr, "");
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, listing(compile(checked, "x86_64", abi)));
+    assert.match(
+      result.stdout,
+      new RegExp(`^x86_64 \\(${abi}\\): \\d+ bytes\n`),
+    );
+    listings.push(result.stdout);
+  }
+  assert.notEqual(listings[0], listings[1]);
+});
+
+Deno.test("main.ts takes --abi and --arch only to list code, --abi only for x86_64", async () => {
+  const file = path("tests/bcpl/vectors.b");
+  const cases: [string[], string][] = [
+    [["--abi=win64"], "--arch and --abi choose the code --disassemble lists"],
+    [
+      ["--arch=aarch64"],
+      "--arch and --abi choose the code --disassemble lists",
+    ],
+    [
+      ["--disassemble", "--arch=aarch64", "--abi=sysv"],
+      "--abi applies to x86_64 code",
+    ],
+    [["--disassemble", "--abi=ms"], "unknown option --abi=ms"],
+  ];
+  for (const [args, message] of cases) {
+    const result = await bcpl(file, ...args);
+    assert.equal(result.code, 1, args.join(" "));
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, new RegExp(`^${message}\nusage: main\\.ts `));
+  }
 });

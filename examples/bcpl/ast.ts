@@ -154,6 +154,14 @@ export interface FrameLayout {
   tempBase: number;
   /** All slots, vectors (which come after the scalars) included. */
   totalSlots: number;
+  /**
+   * Whether the function calls anything: a BCPL function or a builtin
+   * (which calls the host). A convention that makes callers reserve space
+   * for their callees (Windows x64) needs it only then.
+   */
+  calls: boolean;
+  /** The most arguments one of its calls to BCPL functions passes. */
+  maxCallArguments: number;
 }
 
 /** A whole program. */

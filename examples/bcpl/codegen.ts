@@ -11,6 +11,7 @@ import {
   type BinaryOp,
   type Command,
   type Expr,
+  type FrameLayout,
   type Program,
   RELATIONS,
 } from "./ast.ts";
@@ -48,8 +49,11 @@ export interface Target<L> {
   jump(label: L): void;
   /** The entry stub (offset 0): `entry(runtime) -> status`, calling `start`. */
   entry(start: L): void;
-  /** Builds the frame, checks the stack limit, saves the parameters. */
-  prologue(slots: number, params: number): void;
+  /**
+   * Builds the frame (its slots, and whatever the calls it makes need),
+   * checks the stack limit, saves the parameters.
+   */
+  prologue(layout: FrameLayout, params: number): void;
   /** Returns A from the function. */
   epilogue(): void;
   constant(value: bigint): void;
@@ -117,7 +121,7 @@ export function generate<L>(
       valofs: [],
     };
     target.bind(labels[index]);
-    target.prologue(layout.totalSlots, fn.params.length);
+    target.prologue(layout, fn.params.length);
     if (fn.body.kind === "expression") {
       expr(fn.body.value, context, 0);
     } else {

@@ -6,6 +6,11 @@
  */
 
 import { CodeBuffer, type Instruction } from "../../mod.ts";
+import {
+  callingConvention,
+  SYSTEM_V_X86_64,
+  WINDOWS_X64,
+} from "../../arch/x86_64.ts";
 import type { Program } from "./ast.ts";
 import { generate } from "./codegen.ts";
 import { interpret } from "./interpreter.ts";
@@ -21,9 +26,14 @@ export interface Checked {
   start: number;
 }
 
+/** An x86-64 calling convention, by name: `"sysv"` or `"win64"`. */
+export type Abi = "sysv" | "win64";
+
 /** Native code of a program. */
 export interface Compiled {
   arch: "x86_64" | "aarch64";
+  /** The calling convention of x86-64 code (AArch64 has one). */
+  abi?: Abi;
   /** One per instruction, for `CodeBuffer.commit()`. */
   instructions: Instruction[];
   /** The code's bytes. */
@@ -53,13 +63,18 @@ export function check(source: string, file = "<source>"): Checked {
  *
  * @param checked The program.
  * @param arch The CPU (default: this one).
+ * @param abi For x86-64, the calling convention (default: this process's,
+ *   so the code can run here); code for the other one can only be listed.
  * @returns The code and its function map.
  */
 export function compile(
   checked: Checked,
   arch: "x86_64" | "aarch64" = Deno.build.arch as "x86_64" | "aarch64",
+  abi: Abi = callingConvention().name,
 ): Compiled {
-  const target = arch === "x86_64" ? new X86Target() : new A64Target();
+  const target = arch === "x86_64"
+    ? new X86Target(abi === "win64" ? WINDOWS_X64 : SYSTEM_V_X86_64)
+    : new A64Target();
   const labels = generate(checked.program, checked.start, target);
   const bytes = target.asm.bytes();
   const starts = [
@@ -79,7 +94,25 @@ export function compile(
     ...entry,
     size: (starts[index + 1]?.offset ?? bytes.length) - entry.offset,
   }));
-  return { arch, instructions: target.asm.instructions(), bytes, functions };
+  return {
+    arch,
+    ...(arch === "x86_64" ? { abi } : {}),
+    instructions: target.asm.instructions(),
+    bytes,
+    functions,
+  };
+}
+
+/**
+ * What code is for, in words: `"x86_64 (win64)"`, `"x86_64 (sysv)"`,
+ * `"aarch64"`.
+ *
+ * @param arch The CPU.
+ * @param abi For x86-64, the calling convention.
+ * @returns The description.
+ */
+export function describeTarget(arch: Compiled["arch"], abi?: Abi): string {
+  return arch === "x86_64" ? `x86_64 (${abi})` : arch;
 }
 
 /**
@@ -88,7 +121,9 @@ export function compile(
  */
 export class NativeProgram implements Disposable {
   readonly #buffer = new CodeBuffer();
-  readonly #entry: (runtime: Uint8Array) => number | bigint;
+  readonly #entry: ((runtime: Uint8Array) => number | bigint) & {
+    readonly fast: boolean;
+  };
   // [0] stack limit, [1] output callback, [2] saved stack pointer, [3] result.
   readonly #runtime = new BigInt64Array(4);
   #output: Output | null = null;
@@ -106,9 +141,20 @@ export class NativeProgram implements Disposable {
   /**
    * Commits the code.
    *
-   * @param compiled Code for this CPU.
+   * @param compiled Code for this CPU and its calling convention.
+   * @throws {Error} For code made for another CPU or convention.
    */
   constructor(compiled: Compiled) {
+    const here = describeTarget(
+      Deno.build.arch as Compiled["arch"],
+      callingConvention().name,
+    );
+    const made = describeTarget(compiled.arch, compiled.abi);
+    if (made !== here) {
+      // Running it would call the host with arguments in the wrong places.
+      this.close();
+      throw new Error(`code for ${made} cannot run on ${here}`);
+    }
     try {
       this.#buffer.commit(compiled.instructions);
       this.#entry = this.#buffer.asFunction(
@@ -121,6 +167,17 @@ export class NativeProgram implements Disposable {
       throw error;
     }
     this.#runtime[1] = Deno.UnsafePointer.value(this.#callback.pointer);
+  }
+
+  /**
+   * Whether the entry is called through a fast call (a trampoline V8 can
+   * call directly), where the platform has them; otherwise through Deno's
+   * ordinary FFI call.
+   *
+   * @returns Whether it is.
+   */
+  get fast(): boolean {
+    return this.#entry.fast;
   }
 
   /**

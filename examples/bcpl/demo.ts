@@ -1,6 +1,6 @@
 /**
  * The project's demo (`deno task demo`): compiles `programs/demo.b` to
- * native code for this CPU, runs it, then times the same work three ways:
+ * native code for this CPU and calling convention, runs it, then times the same work three ways:
  * compiled BCPL, the BCPL interpreter, and plain TypeScript.
  *
  * ```sh
@@ -11,10 +11,12 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import {
   check,
   type Checked,
   compile,
+  describeTarget,
   NativeProgram,
   runInterpreted,
 } from "./compiler.ts";
@@ -24,7 +26,7 @@ import { readSource } from "./source_file.ts";
 const quick = Deno.args.includes("--quick");
 
 function program(name: string): { file: string; source: string } {
-  const file = new URL(`programs/${name}`, import.meta.url).pathname;
+  const file = fileURLToPath(new URL(`programs/${name}`, import.meta.url));
   return { file, source: readSource(file) };
 }
 
@@ -45,14 +47,17 @@ const code = compile(checked);
 const names = code.functions.filter((fn) => !fn.name.startsWith("(")).map((
   fn,
 ) => fn.name);
-write(
-  `BCPL on ${code.arch}: demo.b compiled to ${code.bytes.length} bytes ` +
-    `(${
-      names.join(", ")
-    }), committed with CodeBuffer, entered by a fast call\n\n`,
-);
 {
   using native = new NativeProgram(code);
+  write(
+    `BCPL on ${
+      describeTarget(code.arch, code.abi)
+    }: demo.b compiled to ${code.bytes.length} bytes (${
+      names.join(", ")
+    }), committed with CodeBuffer, entered by ${
+      native.fast ? "a fast call" : "an FFI call"
+    }\n\n`,
+  );
   const output = new Output(writeBytes);
   const result = native.run(output);
   output.flush();

@@ -66,6 +66,8 @@ class FunctionLayout {
   #scopes: Map<string, number>[] = [];
   #loops = 0;
   #valofs = 0;
+  #calls = false;
+  #maxCallArguments = 0;
 
   constructor(
     readonly fn: FunctionDecl,
@@ -95,7 +97,13 @@ class FunctionLayout {
       command.vectorSlot = next;
       next += Number(command.size) + 1;
     }
-    this.fn.layout = { scalarSlots, tempBase, totalSlots: next };
+    this.fn.layout = {
+      scalarSlots,
+      tempBase,
+      totalSlots: next,
+      calls: this.#calls,
+      maxCallArguments: this.#maxCallArguments,
+    };
   }
 
   #declare(name: string): number {
@@ -232,6 +240,7 @@ class FunctionLayout {
 
   #call(expr: Expr & { kind: "call" }): number {
     const builtin = BUILTINS[expr.name];
+    this.#calls = true;
     if (builtin !== undefined) {
       expr.target = { kind: "builtin" };
       if (expr.args.length !== builtin) {
@@ -262,6 +271,10 @@ class FunctionLayout {
       );
     }
     expr.target = { kind: "function", index };
+    this.#maxCallArguments = Math.max(
+      this.#maxCallArguments,
+      expr.args.length,
+    );
     // Every argument that is not simple waits in its own temporary.
     let needs = 0;
     expr.args.forEach((arg, position) => {

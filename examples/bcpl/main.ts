@@ -4,8 +4,12 @@
  * ```sh
  * deno run --allow-ffi examples/bcpl/main.ts FILE.b               # compile to native code and run
  * deno run --allow-ffi examples/bcpl/main.ts FILE.b --interpret   # run the reference interpreter
- * deno run --allow-ffi examples/bcpl/main.ts FILE.b --disassemble # list the code [--arch=aarch64]
+ * deno run --allow-ffi examples/bcpl/main.ts FILE.b --disassemble # list the code [--arch=...] [--abi=...]
  * ```
+ *
+ * `--disassemble` lists code for this CPU and calling convention unless
+ * `--arch=x86_64|aarch64` and, for x86-64, `--abi=sysv|win64` (System V
+ * or Windows x64) choose others: such code can be listed, not run.
  *
  * The exit code is `start()`'s result (its low 8 bits); 1 for a compile
  * error, 2 for a runtime error, each with a message on standard error.
@@ -15,17 +19,19 @@
 
 import { BcplError } from "./lexer.ts";
 import {
+  type Abi,
   check,
   compile,
   type Compiled,
+  describeTarget,
   runInterpreted,
   runNative,
 } from "./compiler.ts";
 import { BcplRuntimeError, Output } from "./runtime.ts";
 import { readSource } from "./source_file.ts";
 
-const USAGE =
-  "usage: main.ts FILE.b [--interpret | --disassemble [--arch=x86_64|aarch64]]";
+const USAGE = "usage: main.ts FILE.b [--interpret | --disassemble " +
+  "[--arch=x86_64|aarch64] [--abi=sysv|win64]]";
 
 /**
  * Runs the command line.
@@ -41,10 +47,25 @@ export function main(args: string[]): number {
     "--disassemble",
     "--arch=x86_64",
     "--arch=aarch64",
+    "--abi=sysv",
+    "--abi=win64",
   ];
   const unknown = flags.find((flag) => !known.includes(flag));
   if (files.length !== 1 || unknown !== undefined) {
     printError(unknown ? `unknown option ${unknown}\n${USAGE}` : USAGE);
+    return 1;
+  }
+  const chosenArch = choice(flags, "--arch=") as Compiled["arch"] | undefined;
+  const abi = choice(flags, "--abi=") as Abi | undefined;
+  const arch = chosenArch ?? Deno.build.arch as Compiled["arch"];
+  const misuse = (chosenArch !== undefined || abi !== undefined) &&
+      !flags.includes("--disassemble")
+    ? "--arch and --abi choose the code --disassemble lists"
+    : abi !== undefined && arch === "aarch64"
+    ? "--abi applies to x86_64 code"
+    : undefined;
+  if (misuse !== undefined) {
+    printError(`${misuse}\n${USAGE}`);
     return 1;
   }
   const [file] = files;
@@ -52,14 +73,9 @@ export function main(args: string[]): number {
   try {
     const checked = check(readSource(file), file);
     if (flags.includes("--disassemble")) {
-      const arch = flags.includes("--arch=aarch64")
-        ? "aarch64"
-        : flags.includes("--arch=x86_64")
-        ? "x86_64"
-        : undefined;
       writeAll(
         Deno.stdout,
-        new TextEncoder().encode(listing(compile(checked, arch))),
+        new TextEncoder().encode(listing(compile(checked, arch, abi))),
       );
       return 0;
     }
@@ -83,15 +99,27 @@ export function main(args: string[]): number {
   }
 }
 
+/** The value of the last `--name=value` flag, if any. */
+function choice(flags: string[], prefix: string): string | undefined {
+  return flags.findLast((flag) => flag.startsWith(prefix))?.slice(
+    prefix.length,
+  );
+}
+
 /**
  * The code as hex, one instruction per line, under each function's name,
- * offset and size.
+ * offset and size, after a header naming the CPU (and for x86-64 the
+ * calling convention) and the size.
  *
  * @param compiled The code.
  * @returns The listing.
  */
 export function listing(compiled: Compiled): string {
-  const lines = [`${compiled.arch}: ${compiled.bytes.length} bytes`];
+  const lines = [
+    `${
+      describeTarget(compiled.arch, compiled.abi)
+    }: ${compiled.bytes.length} bytes`,
+  ];
   let offset = 0;
   let next = 0;
   for (const instruction of compiled.instructions) {

@@ -28,6 +28,7 @@ import {
   x5,
   x9,
 } from "../../arch/aarch64.ts";
+import type { FrameLayout } from "./ast.ts";
 import {
   type Argument,
   type Arithmetic,
@@ -102,8 +103,8 @@ export class A64Target implements Target<Label> {
     a.bind(unwind).ldr(x9, mem(x28, 16)).mov(sp, x9).b(exit);
   }
 
-  prologue(slots: number, params: number): void {
-    const frame = Math.ceil((8 * slots) / 16) * 16;
+  prologue(layout: FrameLayout, params: number): void {
+    const frame = Math.ceil((8 * layout.totalSlots) / 16) * 16;
     const a = this.asm.stp(x29, x30, pre(sp, -16)).mov(x29, sp);
     this.#addToSp(-frame, sp);
     a.ldr(x9, mem(x28, 0)).cmp(sp, x9).bcond("lo", this.#errors.stack);

@@ -1,9 +1,28 @@
 /**
- * The accumulator machine on x86-64 (System V): A is rax, B is rcx, frame
- * slots are at [rsp + 8*slot] (rsp stays put inside a function, so it is
- * 16-byte aligned at every call), r15 holds the runtime area:
- * [r15] stack limit, [r15+8] host callback, [r15+16] saved stack pointer,
- * [r15+24] start()'s result.
+ * The accumulator machine on x86-64, for either calling convention
+ * (System V or Windows x64, see {@linkcode X86CallingConvention}): A is
+ * rax, B is rcx, frame slots are words at fixed offsets from rsp (rsp
+ * stays put inside a function, so it is 16-byte aligned at every call),
+ * r15 holds the runtime area: [r15] stack limit, [r15+8] host callback,
+ * [r15+16] saved stack pointer, [r15+24] start()'s result.
+ *
+ * Calls between BCPL functions follow the same convention as calls from
+ * and to the host: one set of rules for every call. The code uses rax,
+ * rcx, rdx, r8-r10 and, for System V arguments, rdi and rsi: all free to
+ * use in their convention. The one register either convention wants
+ * preserved, r15, is saved by the entry; no BCPL function writes another
+ * (so on Windows rdi, rsi and xmm6-xmm15 need no saving: nothing touches
+ * them).
+ *
+ * A frame, from rsp up:
+ *
+ * - Windows x64: the outgoing area (32 bytes of shadow space the callee
+ *   may use, then arguments 5 and 6), only in functions that call
+ *   anything; the function's own slots; the return address; then, in the
+ *   caller's outgoing area, the parameters: the first four are stored into
+ *   their shadow space, the rest arrive there.
+ * - System V: the slots, parameters first (stored from their registers);
+ *   the return address.
  *
  * @module
  */
@@ -11,23 +30,22 @@
 import {
   al,
   Assembler,
+  callingConvention,
   cl,
   eax,
   ecx,
-  edi,
   type Label,
   mem,
+  r10,
   r15,
-  r8,
-  r9,
   rax,
   rcx,
-  rdi,
   rdx,
-  rsi,
   rsp,
-  type X86Register,
+  type X86CallingConvention,
+  type X86Memory,
 } from "../../arch/x86_64.ts";
+import type { FrameLayout } from "./ast.ts";
 import {
   type Argument,
   type Arithmetic,
@@ -37,7 +55,13 @@ import {
 } from "./codegen.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
-const ARGUMENT_REGISTERS: X86Register[] = [rdi, rsi, rdx, rcx, r8, r9];
+/**
+ * Windows commits a thread's stack one page at a time, when the guard page
+ * below the committed part is touched; touching further down faults. A
+ * frame this large or larger is touched a page at a time, top down, before
+ * use (what MSVC's __chkstk does).
+ */
+const PROBE_BYTES = 4096;
 
 /** Jump mnemonics by relation. */
 const JUMPS = {
@@ -61,6 +85,8 @@ const ARITHMETIC = { "+": "add", "-": "sub", "&": "and", "|": "or" } as const;
 /** x86-64 code for the BCPL code generator. */
 export class X86Target implements Target<Label> {
   readonly asm = new Assembler();
+  /** Whose rules calls follow. */
+  readonly convention: X86CallingConvention;
   readonly #errors = {
     division: this.asm.label(),
     remainder: this.asm.label(),
@@ -71,8 +97,26 @@ export class X86Target implements Target<Label> {
    * an immediate (`sub rax, 1` instead of `mov rcx, 1; sub rax, rcx`).
    */
   #immediateB: bigint | undefined;
-  /** The current function's frame size in bytes. */
+  /** The current function's frame size in bytes (below the return address). */
   #frame = 0;
+  /** Bytes at the bottom of the frame for the callees' use. */
+  #outgoing = 0;
+  /** The current function's parameter count. */
+  #params = 0;
+  /**
+   * Whether the caller keeps a home for every parameter (Windows x64),
+   * where the parameters then live, rather than in the callee's frame.
+   */
+  readonly #homed: boolean;
+
+  /**
+   * @param convention The calling convention of the code (default: this
+   *   process's, so that the code can run here).
+   */
+  constructor(convention: X86CallingConvention = callingConvention()) {
+    this.convention = convention;
+    this.#homed = convention.shadowSpace > 0;
+  }
 
   label(): Label {
     return this.asm.label();
@@ -90,15 +134,18 @@ export class X86Target implements Target<Label> {
     const a = this.asm;
     const exit = a.label();
     const unwind = a.label();
-    // r15 is callee-saved; with the return address, rsp is 16-byte aligned.
-    a.push(r15)
-      .mov(r15, rdi)
-      .mov(mem(r15, 16), rsp)
+    const { integerArguments, shadowSpace } = this.convention;
+    // r15 is callee-saved; with the return address, rsp is 16-byte aligned,
+    // and stays so below start()'s shadow space.
+    a.push(r15).mov(r15, integerArguments[0]);
+    if (shadowSpace > 0) a.sub(rsp, shadowSpace);
+    a.mov(mem(r15, 16), rsp)
       .mov(rax, rsp).sub(rax, STACK_BYTES).mov(mem(r15, 0), rax)
       .call(start)
       .mov(mem(r15, 24), rax)
       .xor(eax, eax)
       .bind(exit);
+    if (shadowSpace > 0) a.add(rsp, shadowSpace);
     a.pop(r15).ret();
     const stub = (label: Label, status: Status): void => {
       a.bind(label).mov(eax, status).jmp(unwind);
@@ -111,14 +158,69 @@ export class X86Target implements Target<Label> {
     a.bind(unwind).mov(rsp, mem(r15, 16)).jmp(exit);
   }
 
-  prologue(slots: number, params: number): void {
-    // With the return address, the frame keeps rsp 16-byte aligned for calls.
-    this.#frame = Math.ceil((8 * slots + 8) / 16) * 16 - 8;
-    const a = this.asm.sub(rsp, this.#frame);
-    a.cmp(rsp, mem(r15, 0)).jb(this.#errors.stack);
-    for (let index = 0; index < params; index++) {
-      a.mov(mem(rsp, 8 * index), ARGUMENT_REGISTERS[index]);
+  prologue(layout: FrameLayout, params: number): void {
+    const { integerArguments, shadowSpace } = this.convention;
+    if (!this.#homed && params > integerArguments.length) {
+      throw new Error(`more than ${integerArguments.length} parameters`);
     }
+    const stackArguments = Math.max(
+      0,
+      layout.maxCallArguments - integerArguments.length,
+    );
+    this.#params = params;
+    this.#outgoing = layout.calls ? shadowSpace + 8 * stackArguments : 0;
+    const ownSlots = layout.totalSlots - (this.#homed ? params : 0);
+    // With the return address, the frame keeps rsp 16-byte aligned for calls.
+    this.#frame = Math.ceil((this.#outgoing + 8 * ownSlots + 8) / 16) * 16 -
+      8;
+    const a = this.asm;
+    const registers = Math.min(params, integerArguments.length);
+    if (this.#homed) {
+      // Into the shadow space, before rsp moves: [rsp] is the return address.
+      for (let index = 0; index < registers; index++) {
+        a.mov(mem(rsp, 8 + 8 * index), integerArguments[index]);
+      }
+    }
+    a.sub(rsp, this.#frame);
+    a.cmp(rsp, mem(r15, 0)).jb(this.#errors.stack);
+    if (this.convention.name === "win64" && this.#frame >= PROBE_BYTES) {
+      this.#probe();
+    }
+    if (!this.#homed) {
+      for (let index = 0; index < registers; index++) {
+        a.mov(this.#slot(index), integerArguments[index]);
+      }
+    }
+  }
+
+  /**
+   * Touches the new frame a page at a time from the top, so that each
+   * touch lands at most one page below the one before (the return
+   * address was the last). Only after the limit check: the pages are the
+   * BCPL stack's. rax is free: arguments are in other registers.
+   */
+  #probe(): void {
+    const a = this.asm;
+    const loop = a.label();
+    const done = a.label();
+    a.lea(rax, mem(rsp, this.#frame))
+      .bind(loop)
+      .sub(rax, PROBE_BYTES)
+      .cmp(rax, rsp)
+      .jbe(done)
+      .test(mem(rax), eax)
+      .jmp(loop)
+      .bind(done)
+      .test(mem(rsp), eax);
+  }
+
+  /** Where a slot is: a parameter's home in the caller's frame, or ours. */
+  #slot(slot: number): X86Memory {
+    if (this.#homed && slot < this.#params) {
+      return mem(rsp, this.#frame + 8 + 8 * slot);
+    }
+    const own = slot - (this.#homed ? this.#params : 0);
+    return mem(rsp, this.#outgoing + 8 * own);
   }
 
   epilogue(): void {
@@ -131,16 +233,16 @@ export class X86Target implements Target<Label> {
   }
 
   load(slot: number): void {
-    this.asm.mov(rax, mem(rsp, 8 * slot));
+    this.asm.mov(rax, this.#slot(slot));
   }
 
   store(slot: number): void {
-    this.asm.mov(mem(rsp, 8 * slot), rax);
+    this.asm.mov(this.#slot(slot), rax);
   }
 
   loadB(slot: number): void {
     this.#immediateB = undefined;
-    this.asm.mov(rcx, mem(rsp, 8 * slot));
+    this.asm.mov(rcx, this.#slot(slot));
   }
 
   constantB(value: bigint): void {
@@ -260,21 +362,40 @@ export class X86Target implements Target<Label> {
   }
 
   slotAddress(slot: number): void {
-    this.asm.lea(rax, mem(rsp, 8 * slot)).shr(rax, 3);
+    this.asm.lea(rax, this.#slot(slot)).shr(rax, 3);
   }
 
   call(label: Label, args: Argument[]): void {
+    const { integerArguments, shadowSpace } = this.convention;
+    const a = this.asm;
     args.forEach((arg, index) => {
-      const register = ARGUMENT_REGISTERS[index];
-      if ("slot" in arg) this.asm.mov(register, mem(rsp, 8 * arg.slot));
-      else if ("constant" in arg) this.asm.mov(register, arg.constant);
-      else this.asm.mov(register, rax);
+      if (index < integerArguments.length) {
+        const register = integerArguments[index];
+        if ("slot" in arg) a.mov(register, this.#slot(arg.slot));
+        else if ("constant" in arg) a.mov(register, arg.constant);
+        else a.mov(register, rax);
+        return;
+      }
+      // Past the registers, on the stack above the shadow space. r10 is
+      // free in both conventions; rax may hold the last argument.
+      const place = mem(
+        rsp,
+        shadowSpace + 8 * (index - integerArguments.length),
+      );
+      if ("slot" in arg) a.mov(r10, this.#slot(arg.slot)).mov(place, r10);
+      else if ("constant" in arg) a.mov(r10, arg.constant).mov(place, r10);
+      else a.mov(place, rax);
     });
-    this.asm.call(label);
+    a.call(label);
   }
 
   runtime(op: RuntimeOp): void {
-    this.asm.mov(rsi, rax).mov(edi, op).mov(rax, mem(r15, 8)).call(rax);
+    const { integerArguments, integerArguments32 } = this.convention;
+    // callback(op, A)
+    this.asm.mov(integerArguments[1], rax)
+      .mov(integerArguments32[0], op)
+      .mov(rax, mem(r15, 8))
+      .call(rax);
   }
 
   address(label: Label): void {
