@@ -666,6 +666,33 @@ function unmapRegion(region: Region): void {
 }
 
 /**
+ * After the patched pages of a region could not be made read-execute
+ * again: makes the whole region read-write (state "writable"), or failing
+ * that the patched pages read-execute (state stays "executable").
+ *
+ * @returns Whether either switch worked.
+ */
+function settleAfterFailedPatch(
+  region: Region,
+  pagesPointer: Deno.PointerObject,
+  pages: number,
+): boolean {
+  try {
+    region.platform.protect(region.pointer, region.size, "read-write");
+    region.state = "writable";
+    return true;
+  } catch {
+    // try the other way
+  }
+  try {
+    region.platform.protect(pagesPointer, pages, "read-execute");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Writes `data` at `start` of a region (see `JITMemoryManager.patch()`).
  *
  * @param region The region.
@@ -725,9 +752,18 @@ function patchRegion(
   try {
     backend.protect(pagesPointer, pages, "read-execute");
   } catch (error) {
-    // The pages stay writable: the region says so, and its functions
-    // throw NOT_EXECUTABLE until makeExecutable() succeeds.
-    region.state = "writable";
+    // The patched pages stay writable, so the whole region becomes so: it
+    // says "writable" (its functions throw NOT_EXECUTABLE until
+    // makeExecutable() succeeds), and write() may go to any of its pages.
+    // Should that switch fail too, the patched pages are tried once more.
+    if (!settleAfterFailedPatch(region, pagesPointer, pages)) {
+      region.state = "writable";
+    }
+    if (region.state === "executable") {
+      // Switched back on the second try: the patch is done as asked.
+      if (failure !== undefined) throw failure;
+      return;
+    }
     throw new JITMemoryManagerError(
       "SYSTEM",
       `${(error as Error).message}; the region was left writable: call ` +
