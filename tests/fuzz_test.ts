@@ -13,7 +13,7 @@
 // unmap every mapping made.
 //
 // FUZZ_RUNS sets the number of sequences (default 2,000; 100 under the
-// emulated AArch64 run, 200 under Wine), FUZZ_SEED replays a seed.
+// emulated AArch64 run), FUZZ_SEED replays a seed.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
@@ -24,12 +24,12 @@ import {
   JITMemoryManager,
   JITMemoryManagerError,
 } from "../mod.ts";
-import { DUAL_MAPPING, ON_WINDOWS } from "./helpers/host.ts";
+import { DUAL_MAPPING } from "./helpers/host.ts";
 import { returnConstant } from "./helpers/machine_code.ts";
 import { detachedBytes } from "./helpers/buffers.ts";
 import {
-  type Mapping,
-  permissionsIn,
+  mappingReader,
+  type MappingReader,
   readMappings,
 } from "./helpers/memory_map.ts";
 import { show } from "../validate.ts";
@@ -191,14 +191,14 @@ function expectOutcome<T>(
 }
 
 function assertProtection(
-  mappings: Mapping[],
+  mappings: MappingReader,
   pointer: Deno.PointerValue,
   size: number,
   expected: "rw-" | "r-x" | "either",
   what: string,
 ): void {
   const found = new Set(
-    permissionsIn(mappings, Deno.UnsafePointer.value(pointer), size)
+    mappings.permissionsOf(Deno.UnsafePointer.value(pointer), size)
       .map((permissions) => permissions.slice(0, 3)),
   );
   if (expected === "either") {
@@ -213,7 +213,7 @@ function assertProtection(
 
 /** After every step: protections, read-back contents and live functions. */
 function checkInvariants(model: Model, real: Real): void {
-  const mappings = readMappings();
+  const mappings = mappingReader();
   model.managers.forEach((id, slot) => {
     const manager = real.managers[slot];
     if (id === undefined) {
@@ -1108,12 +1108,9 @@ const allCommands = [
 // ---------------------------------------------------------------- runs
 
 const emulated = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
-// Under qemu-user and under Wine a step costs far more (the emulated CPU;
-// VirtualQuery walking the address space for the map check after each
-// step), so those runs take fewer sequences (README names it).
-const runs = Number(
-  Deno.env.get("FUZZ_RUNS") ?? (emulated ? 100 : ON_WINDOWS ? 200 : 2000),
-);
+// Under qemu-user a step costs far more, so that run takes fewer sequences
+// (README names it).
+const runs = Number(Deno.env.get("FUZZ_RUNS") ?? (emulated ? 100 : 2000));
 const seed = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
 /** FUZZ_TRACE=1 prints each sequence before it runs (to find a crash). */
 const TRACE = Deno.env.get("FUZZ_TRACE") !== undefined;

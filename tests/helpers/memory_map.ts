@@ -107,6 +107,39 @@ export function permissionsIn(
     .map((mapping) => mapping.permissions);
 }
 
+/** Permissions of address ranges, as of one moment. */
+export interface MappingReader {
+  /**
+   * The permissions of the mappings overlapping a range.
+   *
+   * @param start The range's start.
+   * @param size Its size.
+   * @returns Their permission strings; empty if unmapped.
+   */
+  permissionsOf(start: bigint, size: number): string[];
+}
+
+/**
+ * A reader for checking many ranges at one moment: on Linux one read of
+ * `/proc/self/maps`; on Windows a `VirtualQuery` of each range asked
+ * about (walking the whole address space, thousands of regions once V8
+ * has run a while, would cost far more than the ranges themselves).
+ *
+ * @returns The reader.
+ */
+export function mappingReader(): MappingReader {
+  if (Deno.build.os === "windows") {
+    return {
+      permissionsOf: (start, size) =>
+        permissionsIn(backend.mappingsOverlapping(start, size), start, size),
+    };
+  }
+  const mappings = readMappings();
+  return {
+    permissionsOf: (start, size) => permissionsIn(mappings, start, size),
+  };
+}
+
 /**
  * Which of `addresses` lie in a mapping now (one read of the map).
  *
