@@ -1,16 +1,23 @@
 /**
- * Fast calls into JIT-compiled code on Linux.
+ * Fast calls into JIT-compiled code, on every platform that can load a
+ * library made at run time.
  *
  * `Deno.UnsafeFnPointer.call` goes through a generic operation that
  * re-reads the definition on every call (hundreds of nanoseconds), while a
  * symbol of a `Deno.dlopen`'d library is called through a stub Deno
  * compiles for its signature (a few nanoseconds). So jit-memory gives
- * `Deno.dlopen` a library of its own: a minimal ELF shared object, built in
- * memory (see trampoline_library.ts), written to a `memfd_create` file and
- * opened as `/proc/self/fd/N`, whose functions only jump through a table of
+ * `Deno.dlopen` a library of its own, built in memory (see
+ * trampoline_library.ts), whose functions only jump through a table of
  * code addresses. Binding a JIT'd function stores its address in a free
  * slot; the function is then called through that slot's trampoline at
- * dlopen speed. No disk, no compiler, no permission beyond `--allow-ffi`.
+ * dlopen speed.
+ *
+ * This file is the pool of slots, the same everywhere; its platform gives
+ * it three things: how a library image is built (ELF on Linux, PE on
+ * Windows), how trampolines are loaded from such images (a library of
+ * their own in a memfd on Linux, a run of a larger DLL in the temporary
+ * directory on Windows), and how slot tables' pages are switched between
+ * read-only and read-write (mprotect, VirtualProtect).
  *
  * Each `Deno.dlopen` costs about 0.1 ms per symbol and keeps memory that
  * `close()` does not return, so libraries are kept and reused: one set per
@@ -24,13 +31,9 @@
 
 import { JITMemoryManagerError } from "../errors.ts";
 import {
-  type LibraryOpener,
-  type LoaderCalls,
-  loadMemfdLibrary,
-} from "./memfd_library.ts";
-import { systemError } from "./native_error.ts";
-import { BASE_SYMBOL, buildTrampolineLibrary } from "./trampoline_library.ts";
-import type { Architecture, OsError } from "./types.ts";
+  BASE_SYMBOL,
+  type TrampolineLibraryImage,
+} from "./trampoline_library.ts";
 
 /** A JIT'd function bound to a trampoline. */
 export interface FastCallBinding {
@@ -55,9 +58,10 @@ export interface FastCallStats {
   /** Slots bound now. */
   bound: number;
   /**
-   * `false` once a trampoline library failed to load (e.g. where memfds
-   * may not be mapped executable): every function then stays on
-   * `Deno.UnsafeFnPointer`, and no load is tried again.
+   * `false` where trampoline libraries cannot be loaded: the loader said
+   * so (e.g. no permission to write the file it loads), or one failed to
+   * load (e.g. where memfds may not be mapped executable). Every function
+   * then stays on `Deno.UnsafeFnPointer`, and no load is tried again.
    */
   available: boolean;
 }
@@ -83,25 +87,123 @@ export interface FastCalls {
   stats(): FastCallStats;
 }
 
-/** The system calls the binder needs, in the `-errno` convention. */
-export interface FastCallCalls extends LoaderCalls {
-  mprotect(
-    address: Deno.PointerValue,
-    length: bigint,
-    protection: number,
-  ): number;
+/** Builds the image of a library with `count` trampolines (ELF, PE). */
+export type TrampolineBuilder = (count: number) => TrampolineLibraryImage;
+
+/** Trampolines bound to one signature, and where their slots are. */
+export interface TrampolineRun {
+  /** The bound trampolines, the one of slot `i` at `i`. */
+  readonly functions: ((...args: never[]) => unknown)[];
+  /** The first slot; the others follow it, 8 bytes each. */
+  readonly slotTable: Deno.PointerObject;
+  /** Where free slots point: a trap instruction in the library's code. */
+  readonly trap: bigint;
 }
+
+/** Loads trampolines from the library images of one format. */
+export interface TrampolineLoader {
+  /**
+   * Whether this process may load libraries this way (e.g. has the
+   * permissions it needs), asked once, without prompting. `false` keeps
+   * every function on `Deno.UnsafeFnPointer`, without an error.
+   */
+  available(): boolean;
+  /**
+   * Loads `count` trampolines bound to `signature`, from images `build`
+   * makes: a library of their own (Linux), or a run of a larger one
+   * (Windows).
+   *
+   * @throws {JITMemoryManagerError} When it cannot.
+   */
+  load(
+    count: number,
+    signature: Deno.ForeignFunction,
+    build: TrampolineBuilder,
+  ): TrampolineRun;
+}
+
+/** What a slot table's pages are switched to. */
+export type SlotAccess = "read-only" | "read-write";
+
+/**
+ * Switches `length` bytes at `address` (both multiples of the page size)
+ * to `access`.
+ *
+ * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses.
+ */
+export type SlotProtector = (
+  address: Deno.PointerObject,
+  length: number,
+  access: SlotAccess,
+) => void;
 
 /** What the binder needs from its platform. */
 export interface FastCallConfig {
-  /** The CPU the trampolines are for. */
-  arch: Architecture;
   /** The page size. */
   pageSize(): number;
-  /** Describes an error number. */
-  osError(code: number): OsError;
-  /** Opens a library; `Deno.dlopen` outside tests. */
-  open: LibraryOpener;
+  /** The image format: builds a library with `count` trampolines. */
+  build: TrampolineBuilder;
+  /** Loads trampolines from the images `build` makes. */
+  loader: TrampolineLoader;
+  /** Makes slot tables' pages writable and read-only again. */
+  protectSlots: SlotProtector;
+}
+
+/**
+ * The symbols to open a library with for its trampolines `first` to
+ * `first + count - 1`, bound to `signature`, and `jit_base`.
+ *
+ * @param built The library's image and layout.
+ * @param first The first trampoline.
+ * @param count How many.
+ * @param signature Their parameter and result types.
+ * @returns The symbol table for `Deno.dlopen`.
+ */
+export function trampolineSymbols(
+  built: TrampolineLibraryImage,
+  first: number,
+  count: number,
+  signature: Deno.ForeignFunction,
+): Record<string, Deno.ForeignFunction> {
+  const symbols: Record<string, Deno.ForeignFunction> = {
+    [BASE_SYMBOL]: { parameters: [], result: "pointer" },
+  };
+  const bound = { parameters: signature.parameters, result: signature.result };
+  for (const name of built.names.slice(first, first + count)) {
+    symbols[name] = bound;
+  }
+  return symbols;
+}
+
+/**
+ * The trampolines `first` to `first + count - 1` of a library opened with
+ * {@linkcode trampolineSymbols}, and their slots.
+ *
+ * @param library The opened library.
+ * @param built Its image and layout.
+ * @param first The first trampoline.
+ * @param count How many.
+ * @returns The run.
+ */
+export function trampolineRun(
+  library: Deno.DynamicLibrary<Record<string, Deno.ForeignFunction>>,
+  built: TrampolineLibraryImage,
+  first: number,
+  count: number,
+): TrampolineRun {
+  const fns = library.symbols as Record<
+    string,
+    (...args: never[]) => unknown
+  >;
+  const base = (fns[BASE_SYMBOL] as () => Deno.PointerValue)()!;
+  return {
+    functions: built.names.slice(first, first + count).map((name) => fns[name]),
+    slotTable: Deno.UnsafePointer.offset(
+      base,
+      built.slotTableOffset + SLOT_SIZE * first,
+    )!,
+    trap: Deno.UnsafePointer.value(base) + BigInt(built.trapOffset),
+  };
 }
 
 const FAST_PARAMETER_TYPES = new Set([
@@ -122,9 +224,8 @@ const FAST_PARAMETER_TYPES = new Set([
   "buffer",
 ]);
 
-const PROT_READ = 1;
-const PROT_WRITE = 2;
 const MAX_LIBRARY_SIZE = 64;
+const SLOT_SIZE = 8;
 
 interface Library {
   readonly functions: ((...args: never[]) => unknown)[];
@@ -141,29 +242,25 @@ interface Library {
 }
 
 /**
- * Creates a binder over memfd-backed trampoline libraries.
+ * Creates a binder over trampoline libraries.
  *
- * @param calls `memfd_create`, `write`, `close` and `mprotect`.
- * @param config The platform's facts and `Deno.dlopen`.
+ * @param config The platform's image format, loader and slot protection.
  * @returns The binder.
  */
-export function createFastCalls(
-  calls: FastCallCalls,
-  config: FastCallConfig,
-): FastCalls {
+export function createFastCalls(config: FastCallConfig): FastCalls {
   const bySignature = new Map<string, Library[]>();
-  let unavailable = false;
+  let unavailable: boolean | undefined;
 
-  function protect(library: Library, protection: number): void {
-    const length = BigInt(config.pageSize());
-    const result = calls.mprotect(library.slotTable, length, protection);
-    if (result < 0) {
-      throw systemError(
-        "mprotect",
-        "trampoline slots",
-        config.osError(-result),
-      );
+  /** Asks the loader once whether it can work here. */
+  function isUnavailable(): boolean {
+    if (unavailable === undefined) {
+      try {
+        unavailable = !config.loader.available();
+      } catch {
+        unavailable = true;
+      }
     }
+    return unavailable;
   }
 
   function writeSlots(
@@ -171,11 +268,19 @@ export function createFastCalls(
     indices: readonly number[],
     value: bigint,
   ): void {
-    protect(library, PROT_READ | PROT_WRITE);
+    // The pages the library's slots lie on (a run of a larger library's
+    // table need not start on a page of its own).
+    const page = BigInt(config.pageSize());
+    const start = Deno.UnsafePointer.value(library.slotTable);
+    const from = start - start % page;
+    const to = start + BigInt(library.slots.byteLength) + page - 1n;
+    const pages = Deno.UnsafePointer.create(from)!;
+    const length = Number(to - to % page - from);
+    config.protectSlots(pages, length, "read-write");
     try {
       for (const index of indices) library.slots[index] = value;
     } finally {
-      protect(library, PROT_READ);
+      config.protectSlots(pages, length, "read-only");
     }
   }
 
@@ -183,44 +288,22 @@ export function createFastCalls(
     definition: Deno.ForeignFunction,
     size: number,
   ): Library {
-    const built = buildTrampolineLibrary(config.arch, size, config.pageSize());
-    const signature = {
-      parameters: definition.parameters,
-      result: definition.result,
-    };
-    const symbols: Record<string, Deno.ForeignFunction> = {
-      [BASE_SYMBOL]: { parameters: [], result: "pointer" },
-    };
-    for (const name of built.names) symbols[name] = signature;
-    let library: Deno.DynamicLibrary<Record<string, Deno.ForeignFunction>>;
+    let run: TrampolineRun;
     try {
-      library = loadMemfdLibrary(
-        calls,
-        "jit-memory-trampolines",
-        built.image,
-        symbols,
-        config.open,
-        config.osError,
-      );
+      run = config.loader.load(size, definition, config.build);
     } catch (error) {
       // Where one library cannot be loaded, none can: stop trying.
       unavailable = true;
       throw error;
     }
-    const fns = library.symbols as Record<
-      string,
-      (...args: never[]) => unknown
-    >;
-    const base = (fns[BASE_SYMBOL] as () => Deno.PointerValue)()!;
-    const slotTable = Deno.UnsafePointer.offset(base, built.slotTableOffset)!;
     const result: Library = {
-      functions: built.names.map((name) => fns[name]),
+      functions: run.functions,
       slots: new BigUint64Array(
-        Deno.UnsafePointerView.getArrayBuffer(slotTable, size * 8),
+        Deno.UnsafePointerView.getArrayBuffer(run.slotTable, size * SLOT_SIZE),
       ),
-      slotTable,
-      trap: Deno.UnsafePointer.value(base) + BigInt(built.trapOffset),
-      free: built.names.map((_, index) => size - 1 - index),
+      slotTable: run.slotTable,
+      trap: run.trap,
+      free: run.functions.map((_, index) => size - 1 - index),
       untrapped: [],
     };
     writeSlots(result, result.free, result.trap);
@@ -242,19 +325,19 @@ export function createFastCalls(
   return {
     supports(definition: Deno.ForeignFunction): boolean {
       const { parameters, result } = definition;
-      return !unavailable &&
-        parameters.every((type) =>
-          typeof type === "string" && FAST_PARAMETER_TYPES.has(type)
-        ) &&
+      return parameters.every((type) =>
+        typeof type === "string" && FAST_PARAMETER_TYPES.has(type)
+      ) &&
         typeof result === "string" &&
         (result === "void" || FAST_PARAMETER_TYPES.has(result)) &&
-        definition.nonblocking !== true;
+        definition.nonblocking !== true &&
+        !isUnavailable();
     },
     bind(
       definition: Deno.ForeignFunction,
       address: Deno.PointerObject,
     ): FastCallBinding {
-      if (unavailable) {
+      if (isUnavailable()) {
         throw new JITMemoryManagerError(
           "UNSUPPORTED",
           "Trampoline libraries cannot be loaded in this process",
@@ -292,7 +375,10 @@ export function createFastCalls(
             owner.untrapped.push(index);
           }
         },
-        slotPointer: Deno.UnsafePointer.offset(owner.slotTable, index * 8)!,
+        slotPointer: Deno.UnsafePointer.offset(
+          owner.slotTable,
+          index * SLOT_SIZE,
+        )!,
         slotValue: () => owner.slots[index],
         trapAddress: owner.trap,
       };
@@ -312,7 +398,7 @@ export function createFastCalls(
         libraries,
         slots,
         bound: slots - idle,
-        available: !unavailable,
+        available: !isUnavailable(),
       };
     },
   };

@@ -16,7 +16,7 @@ import {
   type LinuxCalls,
   type LinuxLibc,
 } from "./linux_calls.ts";
-import type { LibraryOpener } from "./memfd_library.ts";
+import { type LibraryOpener, memfdLoader } from "./memfd_library.ts";
 import { openLibrary } from "./open_library.ts";
 import {
   createPosixPlatform,
@@ -26,7 +26,9 @@ import {
   PROT_READ,
   PROT_WRITE,
 } from "./posix.ts";
+import { mprotectSlots } from "./slot_protector.ts";
 import { loadSyscalls } from "./syscall_library.ts";
+import { buildTrampolineLibrary } from "./trampoline_library.ts";
 import type { Architecture, ErrorCapture, Platform } from "./types.ts";
 
 export { libcSymbols, type LinuxLibc } from "./linux_calls.ts";
@@ -128,11 +130,18 @@ export function createLinuxPlatform(
   return {
     ...posix,
     dualMapping,
-    fastCalls: createFastCalls(calls, {
-      arch,
+    // ELF trampoline libraries, loaded from memfds.
+    fastCalls: createFastCalls({
       pageSize: posix.pageSize,
-      osError: posix.osError,
-      open: dlopen,
+      build: (count) =>
+        buildTrampolineLibrary(arch, count, posix.pageSize(), "elf"),
+      loader: memfdLoader(
+        calls,
+        "jit-memory-trampolines",
+        dlopen,
+        posix.osError,
+      ),
+      protectSlots: mprotectSlots(calls, posix.osError),
     }),
   };
 }

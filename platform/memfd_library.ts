@@ -7,6 +7,12 @@
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
+import {
+  type TrampolineLoader,
+  type TrampolineRun,
+  trampolineRun,
+  trampolineSymbols,
+} from "./fast_calls.ts";
 import { createExecutableMemfd } from "./memfd.ts";
 import { systemError } from "./native_error.ts";
 import type { OsError } from "./types.ts";
@@ -81,6 +87,40 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
   } finally {
     calls.close(fd);
   }
+}
+
+/**
+ * A loader of trampolines through memfds (Linux): each run of trampolines
+ * is a library of its own, in a new file, so nothing is shared between
+ * loads or left behind.
+ *
+ * @param calls `memfd_create`, `write`, `close`.
+ * @param name The memfds' name, as `/proc/self/maps` shows it.
+ * @param open `Deno.dlopen` (or a fake).
+ * @param osError Describes an error number.
+ * @returns The loader; always available (a refused load is an error).
+ */
+export function memfdLoader(
+  calls: LoaderCalls,
+  name: string,
+  open: LibraryOpener,
+  osError: (code: number) => OsError,
+): TrampolineLoader {
+  return {
+    available: () => true,
+    load(count, signature, build): TrampolineRun {
+      const built = build(count);
+      const library = loadMemfdLibrary(
+        calls,
+        name,
+        built.image,
+        trampolineSymbols(built, 0, count, signature),
+        open,
+        osError,
+      );
+      return trampolineRun(library, built, 0, count);
+    },
+  };
 }
 
 /**

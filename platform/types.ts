@@ -124,8 +124,8 @@ export interface Platform {
   flushInstructionCache(address: Deno.PointerObject, size: number): void;
   /**
    * Binds JIT'd functions to dlopen-speed trampolines, where the platform
-   * has a way to (Linux); `undefined` elsewhere, where functions stay on
-   * `Deno.UnsafeFnPointer`.
+   * has a way to (Linux, Windows x64); `undefined` elsewhere, where
+   * functions stay on `Deno.UnsafeFnPointer`.
    */
   readonly fastCalls?: FastCalls;
   /**

@@ -13,6 +13,7 @@ import { codeAlignment, trapBytes } from "./architecture.ts";
 import { openLibrary } from "./open_library.ts";
 import { errorReason, systemError } from "./native_error.ts";
 import { trapFiller } from "./trap_fill.ts";
+import { createWindowsFastCalls } from "./windows_fast_calls.ts";
 import type { Architecture, OsError, Platform, Protection } from "./types.ts";
 
 /** kernel32's symbols. */
@@ -248,8 +249,13 @@ export function createWindowsPlatform(
  * @returns The Windows platform backend.
  */
 export function openWindowsPlatform(arch: Architecture): Platform {
-  return createWindowsPlatform(
-    openLibrary("kernel32.dll", kernel32Symbols).symbols,
-    arch,
-  );
+  const kernel32 = openLibrary("kernel32.dll", kernel32Symbols).symbols;
+  const backend = createWindowsPlatform(kernel32, arch);
+  // Fast calls through trampoline DLLs in the temporary directory, on
+  // x86-64 only: AArch64 Windows has none (windows_fast_calls.ts says why)
+  // and its functions stay on Deno.UnsafeFnPointer.
+  const fastCalls = createWindowsFastCalls(kernel32, arch, backend.pageSize, {
+    open: Deno.dlopen,
+  });
+  return fastCalls === undefined ? backend : { ...backend, fastCalls };
 }
