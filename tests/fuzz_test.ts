@@ -28,8 +28,8 @@ import { DUAL_MAPPING } from "./helpers/host.ts";
 import { returnConstant } from "./helpers/machine_code.ts";
 import { detachedBytes } from "./helpers/buffers.ts";
 import {
-  mappingReader,
   type MappingReader,
+  mappingReader,
   readMappings,
 } from "./helpers/memory_map.ts";
 import { show } from "../validate.ts";
