@@ -45,6 +45,13 @@ interface Region extends CodeRegion {
    * `pointer` stays read-execute and every write goes through `writable`.
    */
   switches: boolean;
+  /**
+   * Set when a failed `patch()` could not settle the protection (two
+   * switches in a row refused): some pages may still be read-execute while
+   * the region says "writable". The next write switches the whole region
+   * first, so it never writes into a read-execute page.
+   */
+  mixed?: boolean;
 }
 
 /**
@@ -256,6 +263,7 @@ export class JITMemoryManager implements Disposable {
       }
     }
     region.state = "executable";
+    region.mixed = false;
   }
 
   /**
@@ -641,6 +649,10 @@ export class JITMemoryManager implements Disposable {
 
 /** Where writes go: the read-write view once there is one that is. */
 function writeBase(region: Region): Deno.PointerObject {
+  if (region.mixed) {
+    region.platform.protect(region.pointer, region.size, "read-write");
+    region.mixed = false;
+  }
   if (region.switches) return region.pointer;
   if (region.writable === undefined) {
     throw new JITMemoryManagerError(
@@ -758,6 +770,7 @@ function patchRegion(
     // Should that switch fail too, the patched pages are tried once more.
     if (!settleAfterFailedPatch(region, pagesPointer, pages)) {
       region.state = "writable";
+      region.mixed = true;
     }
     if (region.state === "executable") {
       // Switched back on the second try: the patch is done as asked.

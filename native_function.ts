@@ -132,7 +132,9 @@ export const AUTO_BIND_AFTER = 128;
  *
  * const definition = { parameters: ["i32", "i32"], result: "i32" } as const;
  * using memory = new JITMemoryManager(4096);
- * memory.write([0x8d, 0x04, 0x37, 0xc3]); // x86-64: lea eax, [rdi+rsi]; ret
+ * // x86-64 System V: lea eax, [rdi+rsi]; ret (Windows x64 passes the
+ * // arguments in rcx, rdx: see callingConvention() in "./x86_64")
+ * memory.write([0x8d, 0x04, 0x37, 0xc3]);
  * memory.makeExecutable();
  * const add: NativeFunction<typeof definition> = memory.asFunction(definition, 0, { fast: true });
  * console.log(add(40, 2), add.fast); // 42 true (on Linux)

@@ -32,6 +32,15 @@ import {
 /**
  * Where a function finds its arguments and what it must preserve, as far
  * as JIT'd code called through `asFunction` needs to know.
+ *
+ * @example Saving what a convention wants kept
+ * ```ts
+ * import { WINDOWS_X64 } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ *
+ * const kept = WINDOWS_X64.calleeSaved.map((register) => register.name);
+ * assert.ok(kept.includes("rdi") && kept.includes("rsi"));
+ * ```
  */
 export interface X86CallingConvention {
   /** `"sysv"` (System V AMD64 ABI) or `"win64"` (Microsoft x64). */
@@ -64,7 +73,20 @@ export interface X86CallingConvention {
   readonly redZone: number;
 }
 
-/** The System V AMD64 ABI, used by Linux and macOS. */
+/**
+ * The System V AMD64 ABI, used by Linux and macOS.
+ *
+ * @example Its argument registers
+ * ```ts
+ * import { SYSTEM_V_X86_64 } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(
+ *   SYSTEM_V_X86_64.integerArguments.map((register) => register.name),
+ *   ["rdi", "rsi", "rdx", "rcx", "r8", "r9"],
+ * );
+ * ```
+ */
 export const SYSTEM_V_X86_64: X86CallingConvention = Object.freeze({
   name: "sysv",
   integerArguments: Object.freeze([rdi, rsi, rdx, rcx, r8, r9]),
@@ -78,7 +100,21 @@ export const SYSTEM_V_X86_64: X86CallingConvention = Object.freeze({
   redZone: 128,
 });
 
-/** The Microsoft x64 calling convention, used by Windows. */
+/**
+ * The Microsoft x64 calling convention, used by Windows.
+ *
+ * @example Its argument registers and shadow space
+ * ```ts
+ * import { WINDOWS_X64 } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(
+ *   WINDOWS_X64.integerArguments.map((register) => register.name),
+ *   ["rcx", "rdx", "r8", "r9"],
+ * );
+ * assert.equal(WINDOWS_X64.shadowSpace, 32);
+ * ```
+ */
 export const WINDOWS_X64: X86CallingConvention = Object.freeze({
   name: "win64",
   integerArguments: Object.freeze([rcx, rdx, r8, r9]),

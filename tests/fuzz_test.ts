@@ -27,11 +27,7 @@ import {
 import { DUAL_MAPPING } from "./helpers/host.ts";
 import { returnConstant } from "./helpers/machine_code.ts";
 import { detachedBytes } from "./helpers/buffers.ts";
-import {
-  type MappingReader,
-  mappingReader,
-  readMappings,
-} from "./helpers/memory_map.ts";
+import { type MappingReader, mappingReader } from "./helpers/memory_map.ts";
 import { show } from "../validate.ts";
 import { platform, setPlatformForTesting } from "../platform/mod.ts";
 import { FailingPlatform, isInjected } from "./helpers/failing_platform.ts";
@@ -1166,13 +1162,10 @@ Deno.test("fuzz: random operation sequences match the model, never rwx, nothing 
         } finally {
           disposeWorld(world.real);
         }
-        const mappings = readMappings();
+        const mappings = mappingReader();
         stillMapped +=
           world.real.mapped.filter(({ start, size }) =>
-            mappings.some((mapping) =>
-              mapping.start === start &&
-              mapping.end === start + BigInt(size)
-            )
+            mappings.mappedExactly(start, size)
           ).length;
         sequences++;
         steps += world.real.steps;

@@ -6,6 +6,8 @@ import {
   PATCHED_CODE_PERMISSIONS,
 } from "./helpers/host.ts";
 import { JITMemoryManager } from "../mod.ts";
+import { platform, setPlatformForTesting } from "../platform/mod.ts";
+import { FailingPlatform, isInjected } from "./helpers/failing_platform.ts";
 import { assertCode } from "./helpers/error_code.ts";
 import { addInt32, returnConstant } from "./helpers/machine_code.ts";
 import { countMappings, recordSwitches } from "./helpers/counting_platform.ts";
@@ -455,3 +457,88 @@ function files(): Deno.DynamicLibrary<typeof filesSymbols>["symbols"] {
   filesLibrary ??= Deno.dlopen("libc.so.6", filesSymbols);
   return filesLibrary.symbols;
 }
+
+/**
+ * patch() where pages are switched (as on Windows, or here with dual
+ * mapping taken away), with the switch back to read-execute refused
+ * `refusals` times in a row: what the region is left as.
+ */
+function patchWithRefusedSwitches(refusals: number): {
+  memory: JITMemoryManager;
+  error?: unknown;
+  restore: () => void;
+} {
+  const real = platform();
+  const failing = new FailingPlatform({ ...real, dualMapping: undefined });
+  setPlatformForTesting(failing.platform);
+  const memory = new JITMemoryManager(2 * PAGE);
+  memory.write(returnConstant(1));
+  memory.write(returnConstant(2), PAGE);
+  memory.makeExecutable();
+  // patch(): protect(read-write) 1, write 2, protect(read-execute) 3; then
+  // the whole region read-write 4, the patched page read-execute again 5.
+  failing.failAt([3, 4, 5].slice(0, refusals));
+  let error: unknown;
+  try {
+    memory.patch(0, returnConstant(7));
+  } catch (caught) {
+    error = caught;
+  }
+  failing.stop();
+  return {
+    memory,
+    error,
+    restore: () => {
+      memory.deallocate();
+      setPlatformForTesting(real);
+    },
+  };
+}
+
+Deno.test("a patch() whose switch back fails leaves the whole region writable, so write() works on every page", () => {
+  const { memory, error, restore } = patchWithRefusedSwitches(1);
+  try {
+    assert.ok(isInjected(error as Error));
+    assert.equal(memory.isExecutable(), false);
+    assert.deepEqual(permissionsOf(memory.getMemoryPointer(), 2 * PAGE), [
+      "rw-p",
+    ]);
+    memory.write(returnConstant(3), PAGE);
+    memory.makeExecutable();
+    assert.equal(memory.asFunction(i32Thunk)(), 7);
+    assert.equal(memory.asFunction(i32Thunk, PAGE)(), 3);
+  } finally {
+    restore();
+  }
+});
+
+Deno.test("a patch() whose switch back fails twice switches the patched page back on the third try: done, still executable", () => {
+  const { memory, error, restore } = patchWithRefusedSwitches(2);
+  try {
+    assert.equal(error, undefined);
+    assert.equal(memory.isExecutable(), true);
+    assert.deepEqual(permissionsOf(memory.getMemoryPointer(), 2 * PAGE), [
+      "r-xp",
+    ]);
+    assert.equal(memory.asFunction(i32Thunk)(), 7);
+  } finally {
+    restore();
+  }
+});
+
+Deno.test("a patch() whose every switch back fails says writable, and the next write() switches the whole region first (never a write into read-execute)", () => {
+  const { memory, error, restore } = patchWithRefusedSwitches(3);
+  try {
+    assert.ok(isInjected(error as Error));
+    assert.equal(memory.isExecutable(), false);
+    // The second page is still read-execute: a raw write would fault.
+    memory.write(returnConstant(4), PAGE);
+    assert.deepEqual(permissionsOf(memory.getMemoryPointer(), 2 * PAGE), [
+      "rw-p",
+    ]);
+    memory.makeExecutable();
+    assert.equal(memory.asFunction(i32Thunk, PAGE)(), 4);
+  } finally {
+    restore();
+  }
+});

@@ -63,9 +63,12 @@ Deno.test(`leaks: ${CYCLES.toLocaleString("en")} mixed cycles, failures included
   // The kernel merges adjacent anonymous mappings of equal protection, so
   // the map alone could hide leaked regions: the child's ledger of every
   // region the platform mapped cannot.
-  // (At least one region per two cycles: a dual-mapped pool's block is two
-  // mappings, and where there is none its cycle maps one.)
-  assert.ok(regions.mapped >= CYCLES / 2, "regions went through the OS");
+  // (A dual-mapped pool's block is two mappings; on Windows, which has
+  // none, that cycle maps one, so there are fewer per cycle.)
+  assert.ok(
+    regions.mapped >= (ON_WINDOWS ? CYCLES / 2 : CYCLES),
+    "regions went through the OS",
+  );
   assert.deepEqual(
     { unmapped: regions.unmapped, live: regions.live },
     { unmapped: regions.mapped, live: 0 },

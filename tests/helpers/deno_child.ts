@@ -8,6 +8,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { runCommand } from "./spawn.ts";
 
 /** How a child ended and what it printed. */
@@ -45,5 +46,5 @@ export async function runDeno(args: string[]): Promise<ChildResult> {
  * @returns Its absolute path.
  */
 export function fixture(name: string): string {
-  return new URL(`../fixtures/${name}`, import.meta.url).pathname;
+  return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 }

@@ -117,6 +117,14 @@ export interface MappingReader {
    * @returns Their permission strings; empty if unmapped.
    */
   permissionsOf(start: bigint, size: number): string[];
+  /**
+   * Whether one mapping covers exactly `[start, start + size)`.
+   *
+   * @param start The range's start.
+   * @param size Its size.
+   * @returns Whether such a mapping exists.
+   */
+  mappedExactly(start: bigint, size: number): boolean;
 }
 
 /**
@@ -132,12 +140,21 @@ export function mappingReader(): MappingReader {
     return {
       permissionsOf: (start, size) =>
         permissionsIn(backend.mappingsOverlapping(start, size), start, size),
+      mappedExactly: (start, size) =>
+        exactly(backend.mappingsOverlapping(start, size), start, size),
     };
   }
   const mappings = readMappings();
   return {
     permissionsOf: (start, size) => permissionsIn(mappings, start, size),
+    mappedExactly: (start, size) => exactly(mappings, start, size),
   };
+}
+
+function exactly(mappings: Mapping[], start: bigint, size: number): boolean {
+  return mappings.some((mapping) =>
+    mapping.start === start && mapping.end === start + BigInt(size)
+  );
 }
 
 /**
