@@ -6,7 +6,7 @@
  */
 
 import { JITMemoryManagerError } from "./errors.ts";
-import { codeBytes, type Instruction } from "./instruction.ts";
+import { type Code, codeBytes } from "./instruction.ts";
 import { JITMemoryManager, managerInternals } from "./jit_memory_manager.ts";
 import { platform } from "./platform/mod.ts";
 import {
@@ -117,7 +117,8 @@ export class CodeBuffer implements Disposable {
    * before committing again.
    *
    * @param code Instructions, or their bytes (a `Uint8Array`, or another
-   *   typed array whose raw memory is the code).
+   *   typed array whose raw memory is the code), or an assembler, whose
+   *   code is laid out and copied once, straight from its buffer.
    * @returns The address of the first instruction.
    * @throws {JITMemoryManagerError} `ALREADY_COMMITTED` before a `reset()`,
    * `INVALID_SIZE` for empty code, `INVALID_ARGUMENT` for anything that is
@@ -133,7 +134,7 @@ export class CodeBuffer implements Disposable {
    * console.log(buffer.size, buffer.isCommitted()); // 6 true
    * ```
    */
-  commit(code: readonly Instruction[] | Uint8Array): Deno.PointerObject {
+  commit(code: Code): Deno.PointerObject {
     if (this.#commit !== undefined) {
       throw new JITMemoryManagerError(
         "ALREADY_COMMITTED",
@@ -209,7 +210,7 @@ export class CodeBuffer implements Disposable {
    * keep working and run the new code.
    *
    * @param offset Where to write, within the committed code.
-   * @param code The new instructions or bytes.
+   * @param code The new instructions, bytes or assembler.
    * @throws {JITMemoryManagerError} `NOT_EXECUTABLE` when nothing is
    * committed, `OUT_OF_BOUNDS` past the committed code, `INVALID_ARGUMENT`,
    * `IN_USE` when pages would have to be switched under running code.
@@ -225,7 +226,7 @@ export class CodeBuffer implements Disposable {
    * console.log(f()); // 2
    * ```
    */
-  patch(offset: number, code: readonly Instruction[] | Uint8Array): void {
+  patch(offset: number, code: Code): void {
     const commit = this.#committed();
     this.#restoreProtection(commit);
     const start = checkInteger(offset, 0, "offset");

@@ -5,7 +5,8 @@
  */
 
 import { JITMemoryManagerError } from "./errors.ts";
-import { codeBytes, type Instruction } from "./instruction.ts";
+import { AssemblerBase } from "./arch/assembler.ts";
+import { type Code, codeBytes, type Instruction } from "./instruction.ts";
 import { releaseDependents } from "./native_function.ts";
 import { inUseError, releaseWhenIdle } from "./in_flight.ts";
 import { platform } from "./platform/mod.ts";
@@ -69,7 +70,8 @@ export interface AddOptions {
 export type PoolCode =
   | Uint8Array
   | readonly Instruction[]
-  | { code: Uint8Array | readonly Instruction[]; align?: number };
+  | AssemblerBase
+  | { code: Code; align?: number };
 
 /**
  * Counters of a {@linkcode CodePool}, derived from its blocks each time.
@@ -255,7 +257,8 @@ export class CodePool implements Disposable {
   /**
    * Copies `code` into the pool and returns its span, ready to run.
    *
-   * @param code Instructions, or their bytes.
+   * @param code Instructions, their bytes, or an assembler (its code is
+   *   copied once, straight from its buffer).
    * @param options `{ align }`: the start's alignment in bytes.
    * @returns The span.
    * @throws {JITMemoryManagerError} `INVALID_SIZE` for empty code,
@@ -272,7 +275,7 @@ export class CodePool implements Disposable {
    * ```
    */
   add(
-    code: Uint8Array | readonly Instruction[],
+    code: Code,
     options?: AddOptions,
   ): CodeSpan {
     this.#restoreProtection();
@@ -295,7 +298,7 @@ export class CodePool implements Disposable {
    * block touched is written under one protection switch. All are added,
    * or none: a failure at any point takes back every piece already placed.
    *
-   * @param codes The pieces, each bytes, instructions, or
+   * @param codes The pieces, each bytes, instructions, an assembler, or
    *   `{ code, align }`.
    * @returns Their spans, in order.
    * @throws {JITMemoryManagerError} As {@linkcode CodePool.add}; nothing is
@@ -432,7 +435,8 @@ export class CodePool implements Disposable {
 
   #piece(entry: PoolCode): { bytes: Uint8Array; step: number } {
     const isOptions = typeof entry === "object" && entry !== null &&
-      !Array.isArray(entry) && !ArrayBuffer.isView(entry);
+      !Array.isArray(entry) && !ArrayBuffer.isView(entry) &&
+      !(entry instanceof AssemblerBase);
     const code = isOptions ? (entry as { code: unknown }).code : entry;
     const align = isOptions ? (entry as { align?: unknown }).align : undefined;
     return { bytes: this.#code(code), step: this.#alignmentStep(align) };

@@ -5,6 +5,7 @@
  */
 
 import { JITMemoryManagerError } from "./errors.ts";
+import { assembledCode, AssemblerBase } from "./arch/assembler.ts";
 import { show, toBytes } from "./validate.ts";
 
 let encodingOf: (instruction: Instruction) => Uint8Array;
@@ -171,18 +172,27 @@ export function encode(instructions: readonly Instruction[]): Uint8Array {
 }
 
 /**
- * The bytes of code given as instructions or as bytes.
+ * Code as `CodeBuffer` and `CodePool` take it: instructions, bytes, or an
+ * assembler, whose laid-out code is copied once, straight from its buffer.
+ */
+export type Code = readonly Instruction[] | Uint8Array | AssemblerBase;
+
+/**
+ * The bytes of code given as instructions, as bytes or as an assembler.
  *
- * @param code An array of {@linkcode Instruction}s, or a typed array whose
- *   raw memory is the code.
- * @returns The bytes (a view, not a copy, of a `Uint8Array`).
- * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for anything else.
+ * @param code An array of {@linkcode Instruction}s, a typed array whose
+ *   raw memory is the code, or an assembler.
+ * @returns The bytes (a view, not a copy, of a `Uint8Array` or of the
+ *   assembler's buffer).
+ * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for anything else,
+ * and what the assembler's layout throws (a branch to an unbound label).
  */
 export function codeBytes(code: unknown): Uint8Array {
   if (Array.isArray(code)) return encode(code);
   if (ArrayBuffer.isView(code)) return toBytes(code);
+  if (code instanceof AssemblerBase) return assembledCode(code);
   throw new JITMemoryManagerError(
     "INVALID_ARGUMENT",
-    "Code must be an array of Instruction objects or a Uint8Array",
+    "Code must be an array of Instruction objects, a Uint8Array or an assembler",
   );
 }

@@ -32,7 +32,8 @@
 
 export { JITMemoryManager } from "./jit_memory_manager.ts";
 export { CodeBuffer, type CodeBufferOptions } from "./code_buffer.ts";
-export { Instruction } from "./instruction.ts";
+export { type Code, Instruction } from "./instruction.ts";
+export { AssemblerBase } from "./arch/assembler.ts";
 export {
   type AddOptions,
   CodePool,

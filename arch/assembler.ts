@@ -1,12 +1,16 @@
 /**
- * What both assemblers share: the sequence of encoded instructions, labels
- * and the layout that resolves branches to them.
+ * What both assemblers share: one growing buffer the instructions are
+ * written into in place, labels, and the layout that resolves references
+ * to them.
  *
  * An instruction whose bytes depend on a label (a branch, a PC-relative
- * address) is kept as a {@linkcode LabelUse} until `bytes()` lays the code
- * out. Uses that have a short and a long form (x86-64 `jmp`/`jcc`) start
- * short and only grow, until every one fits: the same monotone relaxation
- * the GNU assembler performs, so both choose the same forms.
+ * address) is written with a placeholder and recorded as a fixup: its
+ * position, its kind and the label's number, in typed arrays. Layout
+ * patches the fixups in place. x86-64 `jmp`/`jcc` are written in their
+ * short form and grow to the long one only if the label is out of reach,
+ * until every one fits: the monotone relaxation the GNU assembler performs,
+ * so both choose the same forms. It runs over the branch records alone,
+ * and copies the code once only when some branch grew.
  *
  * @module
  */
@@ -15,30 +19,70 @@ import { JITMemoryManagerError } from "../errors.ts";
 import { Instruction } from "../instruction.ts";
 import { show } from "../validate.ts";
 
+/** Fixup kinds: how a label's address is written into the code. */
+export const Fixup = {
+  /** x86-64 `jmp rel8`, growing to `jmp rel32` (2 → 5 bytes). */
+  X86Jmp: 0,
+  /** x86-64 `jcc rel8`, growing to `0f 8x rel32` (2 → 6 bytes). */
+  X86Jcc: 1,
+  /** An x86-64 32-bit displacement from the end of the instruction. */
+  X86Rel32: 2,
+  /** AArch64 `b`/`bl`: a 26-bit word offset at bit 0. */
+  A64Branch26: 3,
+  /** AArch64 `b.cond`/`cbz`/`cbnz`: a 19-bit word offset at bit 5. */
+  A64Branch19: 4,
+  /** AArch64 `adr`: a 21-bit byte offset split over bits 29-30 and 5-23. */
+  A64Adr: 5,
+} as const;
+
+/** One of the {@linkcode Fixup} kinds. */
+export type Fixup = typeof Fixup[keyof typeof Fixup];
+
+/**
+ * The largest program an assembler holds: positions are 32-bit integers,
+ * and nothing larger is reachable by a 32-bit displacement anyway.
+ */
+const MAX_CODE = 2 ** 30;
+
+/** Each kind's reach, for the out-of-range message. */
+const REACH = ["±2 GiB", "±2 GiB", "±2 GiB", "±128 MiB", "±1 MiB", "±1 MiB"];
+
+let ownerOf: (label: Label) => object;
+let idOf: (label: Label) => number;
+
 /**
  * A position in the code, created by `label()` and placed by `bind()`.
  * Branches may refer to it before it is bound.
  *
  * @example A loop back to a label
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
  *
  * const a = new Assembler();
  * const top = a.label();
  * a.bind(top).sub(eax, 1).jne(top).ret();
- * console.log(a.bytes().length); // 6
+ * assert.equal(a.bytes().length, 6);
  * ```
  */
 export class Label {
   readonly #owner: object;
+  readonly #id: number;
+
+  static {
+    ownerOf = (label) => label.#owner;
+    idOf = (label) => label.#id;
+  }
 
   /**
    * Labels are created with `Assembler.label()`.
    *
    * @param owner The assembler the label belongs to.
+   * @param id Its number within that assembler.
    */
-  constructor(owner: object) {
+  constructor(owner: object, id = -1) {
     this.#owner = owner;
+    this.#id = id;
   }
 
   /**
@@ -52,7 +96,13 @@ export class Label {
   }
 }
 
-/** An instruction that refers to a label. */
+/**
+ * An instruction that refers to a label, as the first engine kept it.
+ *
+ * @deprecated The engine now records label references as compact fixups
+ * in typed arrays; nothing takes a `LabelUse` any more. The type stays
+ * exported so that code naming it still compiles.
+ */
 export interface LabelUse {
   /** The label referred to. */
   readonly label: Label;
@@ -63,22 +113,511 @@ export interface LabelUse {
   /** The reach of the largest form, for the out-of-range message. */
   readonly range: string;
   /**
-   * The instruction's bytes in form `form` (an index into `sizes`) at
-   * `address`, referring to `target`; `undefined` if the distance does not
-   * fit that form.
+   * The instruction's bytes in form `form` at `address`, referring to
+   * `target`; `undefined` if the distance does not fit that form.
    */
   encode(form: number, address: number, target: number): Uint8Array | undefined;
 }
 
-type Item = Uint8Array | LabelUse;
+function grown(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
 
 /**
- * The shared half of an assembler: collects instructions, binds labels and
- * lays the code out.
+ * The emission engine: the code buffer with its cursor, the instruction
+ * boundaries, the labels and the fixups. Encoders validate every operand
+ * first, then call {@linkcode CodeEmitter.begin} and write their bytes, so
+ * that a rejected instruction leaves nothing behind.
+ */
+export class CodeEmitter {
+  /** The code, valid up to {@linkcode CodeEmitter.cursor}. */
+  buffer: Uint8Array = new Uint8Array(256);
+  /** A view of {@linkcode CodeEmitter.buffer} for multi-byte stores. */
+  view: DataView = new DataView(this.buffer.buffer);
+  /** Where the next byte goes. */
+  cursor = 0;
+
+  /**
+   * Where instructions (and `data()`/`space()` runs) start: one bit per
+   * byte of code, so recording a boundary costs an eighth of a byte.
+   */
+  #starts = new Uint8Array(this.buffer.length >> 3);
+
+  /** Per label: its position (-1 while unbound), and relaxable branches before it. */
+  #labelAt = new Int32Array(16);
+  #labelBranches = new Int32Array(16);
+  #labels = 0;
+
+  /** Per fixup: the field's position, its kind, the label, the instruction's end. */
+  #fixAt = new Int32Array(16);
+  #fixKind = new Int32Array(16);
+  #fixLabel = new Int32Array(16);
+  #fixEnd = new Int32Array(16);
+  /** Relaxable branches emitted before each fixup. */
+  #fixBranches = new Int32Array(16);
+  #fixNames: string[] = [];
+  #fixups = 0;
+  /** Indices into the fixups of the relaxable ones (x86-64 jmp/jcc). */
+  #branches = new Int32Array(16);
+  #branchCount = 0;
+
+  /** The last layout, valid while the cursor stays at `#laidOutAt`. */
+  #laidOutAt = -1;
+  #out: Uint8Array = this.buffer;
+  #outView: DataView = this.view;
+  /** Prefix sums of branch growth: bytes added before branch `i`. */
+  #growth = new Int32Array(1);
+  #grew = false;
+
+  /** The assembler labels are checked against. */
+  readonly owner: object;
+
+  /**
+   * @param owner The assembler that owns this engine's labels.
+   */
+  constructor(owner: object) {
+    this.owner = owner;
+  }
+
+  /**
+   * Starts an instruction of at most `size` bytes: records its boundary
+   * and makes room for it.
+   *
+   * @param size The most bytes the instruction will write.
+   */
+  begin(size: number): void {
+    const at = this.cursor;
+    if (at + size > this.buffer.length) this.#grow(at + size);
+    this.#starts[at >> 3] |= 1 << (at & 7);
+  }
+
+  /**
+   * Writes one byte.
+   *
+   * @param value 0..255 (higher bits are dropped).
+   */
+  u8(value: number): void {
+    this.buffer[this.cursor++] = value;
+  }
+
+  /**
+   * Writes a little-endian 16-bit value.
+   *
+   * @param value The value (higher bits are dropped).
+   */
+  u16(value: number): void {
+    this.view.setUint16(this.cursor, value, true);
+    this.cursor += 2;
+  }
+
+  /**
+   * Writes a little-endian 32-bit value, signed or unsigned.
+   *
+   * @param value The value (higher bits are dropped).
+   */
+  u32(value: number): void {
+    this.view.setInt32(this.cursor, value, true);
+    this.cursor += 4;
+  }
+
+  /**
+   * Writes a little-endian 64-bit value given as two 32-bit halves.
+   *
+   * @param low Bits 0-31.
+   * @param high Bits 32-63.
+   */
+  u64(low: number, high: number): void {
+    this.view.setInt32(this.cursor, low, true);
+    this.view.setInt32(this.cursor + 4, high, true);
+    this.cursor += 8;
+  }
+
+  /**
+   * Writes one AArch64 instruction word as its own instruction.
+   *
+   * @param value The 32-bit encoding.
+   */
+  word(value: number): void {
+    const at = this.cursor;
+    if (at + 4 > this.buffer.length) this.#grow(at + 4);
+    this.#starts[at >> 3] |= 1 << (at & 7);
+    this.view.setInt32(at, value, true);
+    this.cursor = at + 4;
+  }
+
+  /**
+   * Writes bytes as one run (`data()`, `space()`).
+   *
+   * @param bytes The bytes.
+   */
+  run(bytes: ArrayLike<number>): void {
+    this.begin(bytes.length);
+    for (let index = 0; index < bytes.length; index++) {
+      this.buffer[this.cursor++] = bytes[index];
+    }
+  }
+
+  /**
+   * Checks that `label` is one of this engine's labels.
+   *
+   * @param mnemonic For the error.
+   * @param label Anything.
+   * @returns The label's number.
+   * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` otherwise.
+   */
+  labelId(mnemonic: string, label: unknown): number {
+    if (
+      !(label instanceof Label) || ownerOf(label) !== this.owner ||
+      !(idOf(label) >= 0 && idOf(label) < this.#labels)
+    ) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `${mnemonic}: expected a label created by this assembler`,
+      );
+    }
+    return idOf(label);
+  }
+
+  /**
+   * Creates a label.
+   *
+   * @returns A new, unbound label.
+   */
+  newLabel(): Label {
+    const id = this.#labels++;
+    if (id === this.#labelAt.length) {
+      this.#labelAt = grown(this.#labelAt, id + 1);
+      this.#labelBranches = grown(this.#labelBranches, id + 1);
+    }
+    this.#labelAt[id] = -1;
+    return new Label(this.owner, id);
+  }
+
+  /**
+   * Binds a label at the cursor.
+   *
+   * @param label A label of this engine.
+   */
+  bind(label: unknown): void {
+    const id = this.labelId("bind", label);
+    if (this.#labelAt[id] !== -1) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        "bind: the label is already bound",
+      );
+    }
+    this.#labelAt[id] = this.cursor;
+    this.#labelBranches[id] = this.#branchCount;
+  }
+
+  /**
+   * Records a reference to a label. Call it after writing the field (or,
+   * for a branch, the whole short form), with the cursor at the
+   * instruction's end.
+   *
+   * @param kind How the reference is written.
+   * @param at The field's position (for x86-64 branches: the opcode's).
+   * @param label The label's number, from {@linkcode CodeEmitter.labelId}.
+   * @param mnemonic For errors.
+   */
+  fixup(kind: Fixup, at: number, label: number, mnemonic: string): void {
+    const index = this.#fixups++;
+    if (index === this.#fixAt.length) {
+      const size = index + 1;
+      this.#fixAt = grown(this.#fixAt, size);
+      this.#fixKind = grown(this.#fixKind, size);
+      this.#fixLabel = grown(this.#fixLabel, size);
+      this.#fixEnd = grown(this.#fixEnd, size);
+      this.#fixBranches = grown(this.#fixBranches, size);
+    }
+    this.#fixAt[index] = at;
+    this.#fixKind[index] = kind;
+    this.#fixLabel[index] = label;
+    this.#fixEnd[index] = this.cursor;
+    this.#fixBranches[index] = this.#branchCount;
+    this.#fixNames[index] = mnemonic;
+    if (kind === Fixup.X86Jmp || kind === Fixup.X86Jcc) {
+      if (this.#branchCount === this.#branches.length) {
+        this.#branches = grown(this.#branches, this.#branchCount + 1);
+      }
+      this.#branches[this.#branchCount++] = index;
+    }
+  }
+
+  /**
+   * Where a bound label ended up after layout.
+   *
+   * @param label A label of this engine.
+   * @returns Its offset from the start of the code.
+   */
+  offsetOf(label: unknown): number {
+    const id = this.labelId("offsetOf", label);
+    if (this.#labelAt[id] === -1) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        "offsetOf: the label is not bound",
+      );
+    }
+    this.layout();
+    return this.#labelAt[id] + this.#growth[this.#labelBranches[id]];
+  }
+
+  /**
+   * Lays the code out (once per state of the cursor): relaxes branches,
+   * patches every fixup.
+   *
+   * @returns The code; its length is exact.
+   */
+  layout(): Uint8Array {
+    if (this.#laidOutAt === this.cursor) return this.#out;
+    for (let index = 0; index < this.#fixups; index++) {
+      if (this.#labelAt[this.#fixLabel[index]] === -1) {
+        throw new JITMemoryManagerError(
+          "INVALID_ARGUMENT",
+          `${this.#fixNames[index]}: branch to a label that was never bound`,
+        );
+      }
+    }
+    this.#relax();
+    const out = this.#grew
+      ? this.#expand()
+      : this.buffer.subarray(0, this.cursor);
+    this.#out = out;
+    this.#outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    for (let index = 0; index < this.#fixups; index++) this.#patch(index);
+    this.#laidOutAt = this.cursor;
+    return out;
+  }
+
+  /**
+   * The laid-out code as one {@linkcode Instruction} per recorded
+   * instruction.
+   *
+   * @param words Whether 4-byte instructions become words (AArch64).
+   * @returns The instructions.
+   */
+  instructions(words: boolean): Instruction[] {
+    const code = this.layout();
+    const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
+    const result: Instruction[] = [];
+    let branch = 0;
+    const finalStart = (start: number): number => {
+      while (
+        branch < this.#branchCount &&
+        this.#fixAt[this.#branches[branch]] < start
+      ) {
+        branch++;
+      }
+      return start + this.#growth[branch];
+    };
+    const starts: number[] = [];
+    for (let at = 0; at < this.cursor; at++) {
+      if (this.#starts[at >> 3] & (1 << (at & 7))) starts.push(finalStart(at));
+    }
+    for (let index = 0; index < starts.length; index++) {
+      const start = starts[index];
+      const end = index + 1 < starts.length ? starts[index + 1] : code.length;
+      result.push(
+        words && end - start === 4
+          ? new Instruction(view.getUint32(start, true))
+          : new Instruction(code.subarray(start, end)),
+      );
+    }
+    return result;
+  }
+
+  #grow(needed: number): void {
+    if (needed > MAX_CODE) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `the program would grow to ${needed} bytes, beyond the assembler's limit of ${MAX_CODE} (1 GiB)`,
+      );
+    }
+    let size = this.buffer.length * 2;
+    while (size < needed) size *= 2;
+    let bigger: Uint8Array;
+    try {
+      bigger = new Uint8Array(size);
+    } catch (error) {
+      throw new JITMemoryManagerError(
+        "INVALID_SIZE",
+        `the program cannot grow to ${size} bytes: ${error}`,
+        { cause: error },
+      );
+    }
+    bigger.set(this.buffer.subarray(0, this.cursor));
+    this.buffer = bigger;
+    this.view = new DataView(bigger.buffer);
+    const starts = new Uint8Array(size >> 3);
+    starts.set(this.#starts);
+    this.#starts = starts;
+  }
+
+  /** The final position of a label. */
+  #target(fixup: number): number {
+    const id = this.#fixLabel[fixup];
+    return this.#labelAt[id] + this.#growth[this.#labelBranches[id]];
+  }
+
+  /**
+   * Grows short branches that do not reach until all fit: each round
+   * checks every short branch against the positions the current forms
+   * give, and grows all that fail at once.
+   */
+  #relax(): void {
+    const count = this.#branchCount;
+    if (this.#growth.length < count + 1) {
+      this.#growth = new Int32Array(count + 1);
+    }
+    const growth = this.#growth;
+    growth.fill(0, 0, count + 1);
+    this.#grew = false;
+    if (count === 0) return;
+    const extra = new Uint8Array(count);
+    for (;;) {
+      let changed = false;
+      for (let branch = 0; branch < count; branch++) {
+        if (extra[branch] !== 0) continue;
+        const fixup = this.#branches[branch];
+        const end = this.#fixEnd[fixup] + growth[branch];
+        const distance = this.#target(fixup) - end;
+        if (distance < -128 || distance > 127) {
+          extra[branch] = this.#fixKind[fixup] === Fixup.X86Jmp ? 3 : 4;
+          changed = true;
+        }
+      }
+      if (!changed) return;
+      this.#grew = true;
+      for (let branch = 0; branch < count; branch++) {
+        growth[branch + 1] = growth[branch] + extra[branch];
+      }
+    }
+  }
+
+  /** Copies the code into a new buffer with the grown branches long. */
+  #expand(): Uint8Array {
+    const count = this.#branchCount;
+    const growth = this.#growth;
+    const out = new Uint8Array(this.cursor + growth[count]);
+    let from = 0;
+    for (let branch = 0; branch < count; branch++) {
+      const fixup = this.#branches[branch];
+      const at = this.#fixAt[fixup];
+      const to = at + growth[branch];
+      out.set(this.buffer.subarray(from, at), from + growth[branch]);
+      const long = growth[branch + 1] !== growth[branch];
+      const opcode = this.buffer[at];
+      if (!long) {
+        out[to] = opcode;
+      } else if (this.#fixKind[fixup] === Fixup.X86Jmp) {
+        out[to] = 0xe9;
+      } else {
+        out[to] = 0x0f;
+        out[to + 1] = 0x80 | (opcode & 0x0f);
+      }
+      from = at + 1; // the displacement is written by #patch
+    }
+    out.set(this.buffer.subarray(from, this.cursor), from + growth[count]);
+    return out;
+  }
+
+  #patch(fixup: number): void {
+    const kind = this.#fixKind[fixup] as Fixup;
+    const shift = this.#growth[this.#fixBranches[fixup]];
+    const target = this.#target(fixup);
+    const out = this.#out;
+    const view = this.#outView;
+    const at = this.#fixAt[fixup] + shift;
+    let end = this.#fixEnd[fixup] + shift;
+    let distance: number;
+    switch (kind) {
+      case Fixup.X86Jmp:
+      case Fixup.X86Jcc: {
+        const branch = this.#fixBranches[fixup];
+        const long = this.#growth[branch + 1] !== this.#growth[branch];
+        if (!long) {
+          out[at + 1] = target - end;
+          return;
+        }
+        end += this.#growth[branch + 1] - this.#growth[branch];
+        distance = target - end;
+        if (distance >= -(2 ** 31) && distance < 2 ** 31) {
+          view.setInt32(end - 4, distance, true);
+          return;
+        }
+        break;
+      }
+      case Fixup.X86Rel32:
+        distance = target - end;
+        if (distance >= -(2 ** 31) && distance < 2 ** 31) {
+          view.setInt32(at, distance, true);
+          return;
+        }
+        break;
+      case Fixup.A64Branch26:
+      case Fixup.A64Branch19:
+      case Fixup.A64Adr: {
+        distance = target - at;
+        const word = view.getUint32(at, true);
+        if (kind === Fixup.A64Adr) {
+          if (distance >= -(2 ** 20) && distance < 2 ** 20) {
+            const imm = distance & 0x1fffff;
+            view.setUint32(
+              at,
+              (word & 0x9f00001f) | ((imm & 3) << 29) | ((imm >> 2) << 5),
+              true,
+            );
+            return;
+          }
+          break;
+        }
+        const words = distance / 4;
+        if (distance % 4 !== 0) break;
+        if (kind === Fixup.A64Branch26) {
+          if (words >= -(2 ** 25) && words < 2 ** 25) {
+            view.setUint32(
+              at,
+              (word & 0xfc000000) | (words & 0x3ffffff),
+              true,
+            );
+            return;
+          }
+        } else if (words >= -(2 ** 18) && words < 2 ** 18) {
+          view.setUint32(
+            at,
+            (word & 0xff00001f) | ((words & 0x7ffff) << 5),
+            true,
+          );
+          return;
+        }
+        break;
+      }
+    }
+    throw new JITMemoryManagerError(
+      "INVALID_ARGUMENT",
+      `${
+        this.#fixNames[fixup]
+      }: the label is ${distance} bytes away, beyond its reach of ${
+        REACH[kind]
+      }`,
+    );
+  }
+}
+
+let engineOf: (assembler: AssemblerBase) => CodeEmitter;
+
+/**
+ * The shared half of an assembler: the code buffer, labels and the layout
+ * that resolves branches.
  */
 export abstract class AssemblerBase {
-  readonly #items: Item[] = [];
-  readonly #labels = new Map<Label, number>();
+  readonly #code: CodeEmitter = new CodeEmitter(this);
+
+  static {
+    engineOf = (assembler) => assembler.#code;
+  }
 
   /**
    * Creates a label to bind later with {@linkcode AssemblerBase.bind}.
@@ -86,7 +625,7 @@ export abstract class AssemblerBase {
    * @returns A new, unbound label.
    */
   label(): Label {
-    return new Label(this);
+    return this.#code.newLabel();
   }
 
   /**
@@ -98,14 +637,7 @@ export abstract class AssemblerBase {
    * already bound or belongs to another assembler.
    */
   bind(label: Label): this {
-    this.checkLabel("bind", label);
-    if (this.#labels.has(label)) {
-      throw new JITMemoryManagerError(
-        "INVALID_ARGUMENT",
-        "bind: the label is already bound",
-      );
-    }
-    this.#labels.set(label, this.#items.length);
+    this.#code.bind(label);
     return this;
   }
 
@@ -119,10 +651,15 @@ export abstract class AssemblerBase {
     if (!Number.isSafeInteger(count) || count < 0) {
       throw new JITMemoryManagerError(
         "INVALID_ARGUMENT",
-        `space: expected a byte count, got ${count}`,
+        `space: expected a byte count, got ${describeOperand(count)}`,
       );
     }
-    if (count > 0) this.#items.push(new Uint8Array(count));
+    if (count > 0) {
+      const code = this.#code;
+      code.begin(count);
+      code.buffer.fill(0, code.cursor, code.cursor + count);
+      code.cursor += count;
+    }
     return this;
   }
 
@@ -156,13 +693,13 @@ export abstract class AssemblerBase {
         );
       }
     }
-    if (bytes.length > 0) this.#items.push(Uint8Array.from(bytes));
+    if (bytes.length > 0) this.#code.run(bytes);
     return this;
   }
 
   /**
    * Where a bound label ended up, in bytes from the start of the program,
-   * after the layout `bytes()` performs.
+   * after the layout `bytes()` performs (done once; O(1) after it).
    *
    * @param label A bound label of this assembler.
    * @returns Its offset.
@@ -170,38 +707,19 @@ export abstract class AssemblerBase {
    * foreign label, or what {@linkcode AssemblerBase.bytes} throws.
    */
   offsetOf(label: Label): number {
-    this.checkLabel("offsetOf", label);
-    const index = this.#labels.get(label);
-    if (index === undefined) {
-      throw new JITMemoryManagerError(
-        "INVALID_ARGUMENT",
-        "offsetOf: the label is not bound",
-      );
-    }
-    const parts = this.#layout();
-    let offset = 0;
-    for (let item = 0; item < index; item++) offset += parts[item].length;
-    return offset;
+    return this.#code.offsetOf(label);
   }
 
   /**
    * The encoded program: every label resolved, short forms wherever they
    * reach.
    *
-   * @returns The machine code.
+   * @returns A copy of the machine code.
    * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for a branch to a
    * label that was never bound, or beyond the instruction's reach.
    */
   bytes(): Uint8Array {
-    const parts = this.#layout();
-    const size = parts.reduce((total, part) => total + part.length, 0);
-    const out = new Uint8Array(size);
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return this.#code.layout().slice();
   }
 
   /**
@@ -212,87 +730,40 @@ export abstract class AssemblerBase {
    * @throws {JITMemoryManagerError} As {@linkcode AssemblerBase.bytes}.
    */
   instructions(): Instruction[] {
-    return this.#layout().map((part) => this.toInstruction(part));
+    return this.#code.instructions(this.wordInstructions());
   }
 
-  /** How one encoded instruction becomes an {@linkcode Instruction}. */
-  protected toInstruction(bytes: Uint8Array): Instruction {
-    return new Instruction(bytes);
-  }
-
-  /** Appends an encoded instruction. */
-  protected emit(bytes: ArrayLike<number>): this {
-    this.#items.push(Uint8Array.from(bytes));
-    return this;
-  }
-
-  /** Appends an instruction that refers to a label. */
-  protected emitLabelUse(use: LabelUse): this {
-    this.checkLabel(use.mnemonic, use.label);
-    this.#items.push(use);
-    return this;
-  }
-
-  /** Rejects labels of other assemblers and things that are not labels. */
-  protected checkLabel(
-    mnemonic: string,
-    label: unknown,
-  ): asserts label is Label {
-    if (!(label instanceof Label) || !label.belongsTo(this)) {
-      throw new JITMemoryManagerError(
-        "INVALID_ARGUMENT",
-        `${mnemonic}: expected a label created by this assembler`,
-      );
-    }
-  }
-
-  #layout(): Uint8Array[] {
-    const items = this.#items;
-    for (const item of items) {
-      if (!(item instanceof Uint8Array) && !this.#labels.has(item.label)) {
-        throw new JITMemoryManagerError(
-          "INVALID_ARGUMENT",
-          `${item.mnemonic}: branch to a label that was never bound`,
-        );
-      }
-    }
-    const forms = items.map(() => 0);
-    const sizeOf = (index: number): number => {
-      const item = items[index];
-      return item instanceof Uint8Array
-        ? item.length
-        : item.sizes[forms[index]];
-    };
-    for (;;) {
-      const addresses = new Array<number>(items.length + 1);
-      addresses[0] = 0;
-      for (let index = 0; index < items.length; index++) {
-        addresses[index + 1] = addresses[index] + sizeOf(index);
-      }
-      let grown = false;
-      const parts = items.map((item, index) => {
-        if (item instanceof Uint8Array) return item;
-        const target = addresses[this.#labels.get(item.label)!];
-        const bytes = item.encode(forms[index], addresses[index], target);
-        if (bytes !== undefined) return bytes;
-        if (forms[index] + 1 >= item.sizes.length) {
-          throw new JITMemoryManagerError(
-            "INVALID_ARGUMENT",
-            `${item.mnemonic}: the label is ${
-              target - addresses[index]
-            } bytes away, beyond its reach of ${item.range}`,
-          );
-        }
-        forms[index]++;
-        grown = true;
-        return bytes;
-      });
-      if (!grown) return parts as Uint8Array[];
-    }
+  /**
+   * Whether 4-byte instructions are words (AArch64), printed as such.
+   *
+   * @returns `false` here.
+   */
+  protected wordInstructions(): boolean {
+    return false;
   }
 }
 
-guardOperands(AssemblerBase.prototype);
+/**
+ * The engine behind an assembler, for its encoders.
+ *
+ * @param assembler An assembler.
+ * @returns Its engine.
+ */
+export function emitterOf(assembler: AssemblerBase): CodeEmitter {
+  return engineOf(assembler);
+}
+
+/**
+ * The laid-out code of an assembler without a copy, for
+ * `CodeBuffer.commit()` and `CodePool.add()`, which copy it once into
+ * executable memory.
+ *
+ * @param assembler An assembler.
+ * @returns A view of its code, valid until it emits more.
+ */
+export function assembledCode(assembler: AssemblerBase): Uint8Array {
+  return engineOf(assembler).layout();
+}
 
 /**
  * Whether `value` is an integer in `[min, max]`.
@@ -302,8 +773,9 @@ guardOperands(AssemblerBase.prototype);
  * @param max The largest value allowed.
  * @returns Whether it is.
  */
-export function inRange(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
+export function inRange(value: unknown, min: number, max: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) &&
+    value >= min && value <= max;
 }
 
 /**
@@ -337,40 +809,4 @@ export function describeOperand(value: unknown): string {
       toString !== Object.prototype.toString
     ? String(value)
     : show(value);
-}
-
-/**
- * Makes every method of an assembler class throw only
- * `JITMemoryManagerError`s. Operands come from running programs; one of a
- * shape no check anticipated (a symbol, `null` where a register belongs)
- * must still end as a clear `INVALID_ARGUMENT`, never a raw `TypeError`.
- *
- * @param prototype The class's prototype; its methods are replaced.
- */
-export function guardOperands(prototype: object): void {
-  for (const name of Object.getOwnPropertyNames(prototype)) {
-    const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
-    const method = descriptor.value;
-    if (name === "constructor" || typeof method !== "function") continue;
-    // Fixed shorthands (jo, seto, ...) only forward to guarded methods.
-    if (!descriptor.configurable) continue;
-    const guarded = {
-      [name](this: unknown, ...operands: unknown[]): unknown {
-        try {
-          return method.apply(this, operands);
-        } catch (error) {
-          if (error instanceof JITMemoryManagerError) throw error;
-          throw new JITMemoryManagerError(
-            "INVALID_ARGUMENT",
-            `${name}: operands it cannot take (${
-              operands.map(describeOperand).join(", ")
-            })`,
-            { cause: error },
-          );
-        }
-      },
-    }[name];
-    Object.defineProperty(guarded, "length", { value: method.length });
-    Object.defineProperty(prototype, name, { ...descriptor, value: guarded });
-  }
 }

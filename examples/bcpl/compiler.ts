@@ -5,7 +5,7 @@
  * @module
  */
 
-import { CodeBuffer, type Instruction } from "../../mod.ts";
+import { type AssemblerBase, CodeBuffer, type Instruction } from "../../mod.ts";
 import {
   callingConvention,
   SYSTEM_V_X86_64,
@@ -34,8 +34,10 @@ export interface Compiled {
   arch: "x86_64" | "aarch64";
   /** The calling convention of x86-64 code (AArch64 has one). */
   abi?: Abi;
-  /** One per instruction, for `CodeBuffer.commit()`. */
-  instructions: Instruction[];
+  /** The assembler holding the code: `CodeBuffer.commit()` copies it once. */
+  assembler: AssemblerBase;
+  /** One per instruction, made when asked for (listings). */
+  readonly instructions: Instruction[];
   /** The code's bytes. */
   bytes: Uint8Array;
   /**
@@ -94,10 +96,14 @@ export function compile(
     ...entry,
     size: (starts[index + 1]?.offset ?? bytes.length) - entry.offset,
   }));
+  const assembler = target.asm;
   return {
     arch,
     ...(arch === "x86_64" ? { abi } : {}),
-    instructions: target.asm.instructions(),
+    assembler,
+    get instructions(): Instruction[] {
+      return assembler.instructions();
+    },
     bytes,
     functions,
   };
@@ -156,7 +162,7 @@ export class NativeProgram implements Disposable {
       throw new Error(`code for ${made} cannot run on ${here}`);
     }
     try {
-      this.#buffer.commit(compiled.instructions);
+      this.#buffer.commit(compiled.assembler);
       this.#entry = this.#buffer.asFunction(
         { parameters: ["buffer"], result: "i64" },
         0,

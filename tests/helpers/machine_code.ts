@@ -14,7 +14,7 @@
 import {
   callingConvention,
   type X86CallingConvention,
-} from "../../arch/x86_64_calling_convention.ts";
+} from "../../arch/x86_64/calling_convention.ts";
 
 const arch = Deno.build.arch;
 

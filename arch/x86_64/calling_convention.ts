@@ -5,7 +5,7 @@
  * @module
  */
 
-import { x86CallingConventionName } from "../platform/mod.ts";
+import { x86CallingConventionName } from "../../platform/mod.ts";
 import {
   ecx,
   edi,
@@ -27,7 +27,7 @@ import {
   rdx,
   rsi,
   type X86Register,
-} from "./x86_64_registers.ts";
+} from "./registers.ts";
 
 /**
  * Where a function finds its arguments and what it must preserve, as far

@@ -1,0 +1,227 @@
+/**
+ * AArch64 operands besides registers: memory operands (offset, register,
+ * pre- and post-index) and condition codes.
+ *
+ * @module
+ */
+
+import { describeOperand, inRange, invalidOperand } from "../assembler.ts";
+import { A64Register } from "./registers.ts";
+
+/**
+ * A memory operand: `[base, #imm]`, `[base, index, lsl #shift]`,
+ * `[base, #imm]!` (pre-index) or `[base], #imm` (post-index). Made with
+ * {@linkcode mem}, {@linkcode pre} and {@linkcode post}.
+ *
+ * @example Loading through each form
+ * ```ts
+ * import { Assembler, mem, post, pre, sp, x0, x1, x2 } from "@bcpl/jit-memory/aarch64";
+ *
+ * new Assembler()
+ *   .ldr(x0, mem(x1, 8)) // ldr x0, [x1, #8]
+ *   .ldr(x0, mem(x1, x2, 3)) // ldr x0, [x1, x2, lsl #3]
+ *   .str(x0, pre(sp, -16)) // str x0, [sp, #-16]!
+ *   .ldr(x0, post(sp, 16)); // ldr x0, [sp], #16
+ * ```
+ */
+export class A64Memory {
+  /**
+   * Memory operands are made with {@linkcode mem}, {@linkcode pre} and
+   * {@linkcode post}.
+   *
+   * @param mode How the address is formed.
+   * @param base A 64-bit base register or `sp`.
+   * @param offset The immediate offset, for the immediate modes.
+   * @param index The index register, for `"register"`.
+   * @param shift The index's left shift, for `"register"`.
+   */
+  constructor(
+    readonly mode: "offset" | "register" | "pre" | "post",
+    readonly base: A64Register,
+    readonly offset: number,
+    readonly index: A64Register | undefined,
+    readonly shift: number,
+  ) {}
+}
+
+function checkBase(m: string, base: unknown): A64Register {
+  if (
+    !(base instanceof A64Register) || base.bits !== 64 || base.kind === "zr"
+  ) {
+    throw invalidOperand(
+      m,
+      `the base must be an x register or sp, not ${describeOperand(base)}`,
+    );
+  }
+  return base;
+}
+
+/**
+ * Makes `[base, #imm]` (an offset; loads and stores choose the scaled or
+ * unscaled form as GNU as does) or `[base, index, lsl #shift]`.
+ *
+ * @param base An x register or `sp`.
+ * @param offsetOrIndex A byte offset, or an x index register.
+ * @param shift With an index: 0, or the log2 of the access size.
+ * @returns The operand.
+ *
+ * @example Offsets and indices
+ * ```ts
+ * import { mem, x0, x1 } from "@bcpl/jit-memory/aarch64";
+ *
+ * mem(x0); // [x0]
+ * mem(x0, 16); // [x0, #16]
+ * mem(x0, x1, 3); // [x0, x1, lsl #3]
+ * ```
+ */
+export function mem(
+  base: A64Register,
+  offsetOrIndex?: number | A64Register,
+  shift?: number,
+): A64Memory {
+  checkBase("mem", base);
+  if (offsetOrIndex instanceof A64Register) {
+    if (offsetOrIndex.bits !== 64 || offsetOrIndex.kind === "sp") {
+      throw invalidOperand(
+        "mem",
+        `the index must be an x register, not ${
+          describeOperand(offsetOrIndex)
+        }`,
+      );
+    }
+    if (shift !== undefined && !inRange(shift, 0, 3)) {
+      throw invalidOperand(
+        "mem",
+        `index shift ${describeOperand(shift)} is not 0..3`,
+      );
+    }
+    return new A64Memory("register", base, 0, offsetOrIndex, shift ?? 0);
+  }
+  if (shift !== undefined) {
+    throw invalidOperand("mem", "a shift needs an index register");
+  }
+  const offset = offsetOrIndex ?? 0;
+  if (!Number.isInteger(offset)) {
+    throw invalidOperand(
+      "mem",
+      `offset ${describeOperand(offset)} is not an integer`,
+    );
+  }
+  return new A64Memory("offset", base, offset, undefined, 0);
+}
+
+/**
+ * Makes `[base, #imm]!`: the base is updated before the access.
+ *
+ * @param base An x register or `sp`.
+ * @param offset The byte offset added to the base.
+ * @returns The operand.
+ *
+ * @example Pushing a pair
+ * ```ts
+ * import { Assembler, pre, sp, x29, x30 } from "@bcpl/jit-memory/aarch64";
+ *
+ * new Assembler().stp(x29, x30, pre(sp, -16));
+ * ```
+ */
+export function pre(base: A64Register, offset: number): A64Memory {
+  checkBase("pre", base);
+  if (!Number.isInteger(offset)) {
+    throw invalidOperand(
+      "pre",
+      `offset ${describeOperand(offset)} is not an integer`,
+    );
+  }
+  return new A64Memory("pre", base, offset, undefined, 0);
+}
+
+/**
+ * Makes `[base], #imm`: the base is updated after the access.
+ *
+ * @param base An x register or `sp`.
+ * @param offset The byte offset added to the base.
+ * @returns The operand.
+ *
+ * @example Popping a pair
+ * ```ts
+ * import { Assembler, post, sp, x29, x30 } from "@bcpl/jit-memory/aarch64";
+ *
+ * new Assembler().ldp(x29, x30, post(sp, 16));
+ * ```
+ */
+export function post(base: A64Register, offset: number): A64Memory {
+  checkBase("post", base);
+  if (!Number.isInteger(offset)) {
+    throw invalidOperand(
+      "post",
+      `offset ${describeOperand(offset)} is not an integer`,
+    );
+  }
+  return new A64Memory("post", base, offset, undefined, 0);
+}
+
+/**
+ * A condition as GNU as spells it, for `bcond`, `cset` and `csel`.
+ *
+ * @example Naming a condition
+ * ```ts
+ * import type { Condition } from "@bcpl/jit-memory/aarch64";
+ *
+ * const unsignedHigherOrSame: Condition = "hs";
+ * console.log(`b.${unsignedHigherOrSame}`); // "b.hs"
+ * ```
+ */
+export type Condition =
+  | "eq"
+  | "ne"
+  | "cs"
+  | "hs"
+  | "cc"
+  | "lo"
+  | "mi"
+  | "pl"
+  | "vs"
+  | "vc"
+  | "hi"
+  | "ls"
+  | "ge"
+  | "lt"
+  | "gt"
+  | "le"
+  | "al"
+  | "nv";
+
+/** The condition codes by GNU name, with their aliases. */
+export const CONDITIONS: Readonly<Record<Condition, number>> = {
+  eq: 0,
+  ne: 1,
+  cs: 2,
+  hs: 2,
+  cc: 3,
+  lo: 3,
+  mi: 4,
+  pl: 5,
+  vs: 6,
+  vc: 7,
+  hi: 8,
+  ls: 9,
+  ge: 10,
+  lt: 11,
+  gt: 12,
+  le: 13,
+  al: 14,
+  nv: 15,
+};
+
+/**
+ * A condition's code, or -1 for anything that is not one of
+ * {@linkcode CONDITIONS}' own keys.
+ *
+ * @param condition Anything.
+ * @returns 0..15, or -1.
+ */
+export function conditionCode(condition: unknown): number {
+  return typeof condition === "string" && Object.hasOwn(CONDITIONS, condition)
+    ? CONDITIONS[condition as Condition]
+    : -1;
+}

@@ -1,0 +1,308 @@
+/**
+ * x86-64 operands besides registers: memory operands and their sizes,
+ * immediates and condition codes.
+ *
+ * @module
+ */
+
+import {
+  describeOperand,
+  inRange,
+  invalidOperand,
+  Label,
+} from "../assembler.ts";
+import { X86Register } from "./registers.ts";
+
+/**
+ * A memory operand: `[base + index*scale + displacement]`, or
+ * `[rip + label]`, with an access size where no register implies one.
+ * Made with {@linkcode mem}, sized with {@linkcode byte},
+ * {@linkcode dword} and {@linkcode qword}.
+ *
+ * @example Addressing an array element
+ * ```ts
+ * import { mem, qword, rdi, rsi } from "@bcpl/jit-memory/x86_64";
+ *
+ * const element = qword(mem(rdi, rsi, 8, 16)); // QWORD PTR [rdi+rsi*8+16]
+ * console.log(element.scale, element.displacement); // 8 16
+ * ```
+ */
+export class X86Memory {
+  /**
+   * Memory operands are made with {@linkcode mem}.
+   *
+   * @param base The base register (64-bit), if any.
+   * @param index The index register (64-bit, not rsp), if any.
+   * @param scale The index's scale.
+   * @param displacement A signed 32-bit displacement.
+   * @param label For `[rip + label]`.
+   * @param size The access size in bits, where it must be stated.
+   */
+  constructor(
+    readonly base: X86Register | undefined,
+    readonly index: X86Register | undefined,
+    readonly scale: 1 | 2 | 4 | 8,
+    readonly displacement: number,
+    readonly label: Label | undefined,
+    readonly size: 8 | 32 | 64 | undefined,
+  ) {}
+}
+
+/**
+ * Makes a memory operand: `mem(base, disp?)`, `mem(base, index, scale?,
+ * disp?)`, or `mem(label)` for `[rip + label]`.
+ *
+ * @param base A 64-bit base register, or a label (RIP-relative).
+ * @param indexOrDisplacement An index register (64-bit, not rsp) or a
+ *   displacement.
+ * @param scale 1, 2, 4 or 8 (with an index).
+ * @param displacement A signed 32-bit displacement (with an index).
+ * @returns The operand.
+ * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for anything else.
+ *
+ * @example Three addressing forms
+ * ```ts
+ * import { mem, rbp, rdi, rsi } from "@bcpl/jit-memory/x86_64";
+ *
+ * mem(rbp, -8); // [rbp-8]
+ * mem(rdi, rsi, 4); // [rdi+rsi*4]
+ * mem(rdi, rsi, 4, 100); // [rdi+rsi*4+100]
+ * ```
+ */
+export function mem(
+  base: X86Register | Label,
+  indexOrDisplacement?: X86Register | number,
+  scale?: 1 | 2 | 4 | 8,
+  displacement?: number,
+): X86Memory {
+  if (!(base instanceof X86Register)) {
+    if (!(base instanceof Label)) {
+      throw invalidOperand("mem", "expected a 64-bit base register or a label");
+    }
+    if (indexOrDisplacement !== undefined) {
+      throw invalidOperand("mem", "[rip + label] takes no other operand");
+    }
+    return new X86Memory(undefined, undefined, 1, 0, base, undefined);
+  }
+  if (base.bits !== 64) {
+    throw invalidOperand(
+      "mem",
+      `the base must be a 64-bit register, not ${base}`,
+    );
+  }
+  let index: X86Register | undefined;
+  let disp = 0;
+  if (indexOrDisplacement instanceof X86Register) {
+    index = indexOrDisplacement;
+    if (index.bits !== 64) {
+      throw invalidOperand(
+        "mem",
+        `the index must be a 64-bit register, not ${index}`,
+      );
+    }
+    if (index.code === 4) {
+      throw invalidOperand("mem", "rsp cannot be an index register");
+    }
+    scale ??= 1;
+    if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
+      throw invalidOperand(
+        "mem",
+        `the scale must be 1, 2, 4 or 8, not ${describeOperand(scale)}`,
+      );
+    }
+    disp = displacement ?? 0;
+  } else {
+    if (scale !== undefined || displacement !== undefined) {
+      throw invalidOperand("mem", "a scale needs an index register");
+    }
+    disp = indexOrDisplacement ?? 0;
+  }
+  if (!inRange(disp, -(2 ** 31), 2 ** 31 - 1)) {
+    throw invalidOperand(
+      "mem",
+      `displacement ${describeOperand(disp)} is not a signed 32-bit integer`,
+    );
+  }
+  return new X86Memory(base, index, scale ?? 1, disp, undefined, undefined);
+}
+
+function sized(operand: X86Memory, size: 8 | 32 | 64): X86Memory {
+  if (!(operand instanceof X86Memory)) {
+    throw invalidOperand("ptr", "expected a memory operand from mem()");
+  }
+  return new X86Memory(
+    operand.base,
+    operand.index,
+    operand.scale,
+    operand.displacement,
+    operand.label,
+    size,
+  );
+}
+
+/**
+ * `BYTE PTR`: a memory operand accessed as 8 bits.
+ *
+ * @param operand A memory operand.
+ * @returns The same operand, sized.
+ *
+ * @example Storing a byte constant
+ * ```ts
+ * import { Assembler, byte, mem, rdi } from "@bcpl/jit-memory/x86_64";
+ *
+ * new Assembler().mov(byte(mem(rdi)), 7); // mov BYTE PTR [rdi], 7
+ * ```
+ */
+export function byte(operand: X86Memory): X86Memory {
+  return sized(operand, 8);
+}
+
+/**
+ * `DWORD PTR`: a memory operand accessed as 32 bits.
+ *
+ * @param operand A memory operand.
+ * @returns The same operand, sized.
+ *
+ * @example Storing a 32-bit constant
+ * ```ts
+ * import { Assembler, dword, mem, rdi } from "@bcpl/jit-memory/x86_64";
+ *
+ * new Assembler().mov(dword(mem(rdi, 4)), 1000); // mov DWORD PTR [rdi+4], 1000
+ * ```
+ */
+export function dword(operand: X86Memory): X86Memory {
+  return sized(operand, 32);
+}
+
+/**
+ * `QWORD PTR`: a memory operand accessed as 64 bits.
+ *
+ * @param operand A memory operand.
+ * @returns The same operand, sized.
+ *
+ * @example Storing a 64-bit constant
+ * ```ts
+ * import { Assembler, mem, qword, rsp } from "@bcpl/jit-memory/x86_64";
+ *
+ * new Assembler().mov(qword(mem(rsp, 8)), -1); // mov QWORD PTR [rsp+8], -1
+ * ```
+ */
+export function qword(operand: X86Memory): X86Memory {
+  return sized(operand, 64);
+}
+
+/**
+ * A GNU condition suffix, as in `jne`, `sete`, `cmovl`, aliases included.
+ *
+ * @example Naming a condition
+ * ```ts
+ * import type { Condition } from "@bcpl/jit-memory/x86_64";
+ *
+ * const lessOrEqual: Condition = "le";
+ * console.log(`j${lessOrEqual}`); // "jle"
+ * ```
+ */
+export type Condition =
+  | "o"
+  | "no"
+  | "b"
+  | "c"
+  | "nae"
+  | "ae"
+  | "nb"
+  | "nc"
+  | "e"
+  | "z"
+  | "ne"
+  | "nz"
+  | "be"
+  | "na"
+  | "a"
+  | "nbe"
+  | "s"
+  | "ns"
+  | "p"
+  | "pe"
+  | "np"
+  | "po"
+  | "l"
+  | "nge"
+  | "ge"
+  | "nl"
+  | "le"
+  | "ng"
+  | "g"
+  | "nle";
+
+/** The 16 condition codes by GNU suffix, with their aliases. */
+export const CONDITIONS: Readonly<Record<Condition, number>> = {
+  o: 0x0,
+  no: 0x1,
+  b: 0x2,
+  c: 0x2,
+  nae: 0x2,
+  ae: 0x3,
+  nb: 0x3,
+  nc: 0x3,
+  e: 0x4,
+  z: 0x4,
+  ne: 0x5,
+  nz: 0x5,
+  be: 0x6,
+  na: 0x6,
+  a: 0x7,
+  nbe: 0x7,
+  s: 0x8,
+  ns: 0x9,
+  p: 0xa,
+  pe: 0xa,
+  np: 0xb,
+  po: 0xb,
+  l: 0xc,
+  nge: 0xc,
+  ge: 0xd,
+  nl: 0xd,
+  le: 0xe,
+  ng: 0xe,
+  g: 0xf,
+  nle: 0xf,
+};
+
+/**
+ * A register or memory operand.
+ *
+ * @example Either kind
+ * ```ts
+ * import { mem, rax, rdi, type X86Operand } from "@bcpl/jit-memory/x86_64";
+ *
+ * const operands: X86Operand[] = [rax, mem(rdi, 8)];
+ * console.log(operands.length);
+ * ```
+ */
+export type X86Operand = X86Register | X86Memory;
+
+/**
+ * An immediate: a number, or a bigint for 64-bit values.
+ *
+ * @example A 64-bit constant
+ * ```ts
+ * import type { Immediate } from "@bcpl/jit-memory/x86_64";
+ *
+ * const big: Immediate = 0x1122334455667788n;
+ * console.log(typeof big);
+ * ```
+ */
+export type Immediate = number | bigint;
+
+/**
+ * A condition's code, or -1 for anything that is not one of
+ * {@linkcode CONDITIONS}' own keys.
+ *
+ * @param condition Anything.
+ * @returns 0..15, or -1.
+ */
+export function conditionCode(condition: unknown): number {
+  return typeof condition === "string" && Object.hasOwn(CONDITIONS, condition)
+    ? CONDITIONS[condition as Condition]
+    : -1;
+}
