@@ -10,6 +10,13 @@
  */
 
 import { fileURLToPath } from "node:url";
+import {
+  allocationPerInstruction,
+  type AssemblerOperation,
+  createAssemblerOperations,
+  gnuAsTimer,
+  MIX_INSTRUCTIONS,
+} from "./assembler_operations.ts";
 import { createOperations, type Operation } from "./operations.ts";
 
 const TRIALS = Number(Deno.env.get("TRIALS") ?? 11);
@@ -64,7 +71,7 @@ async function cTrial(operation: Operation): Promise<number> {
   return Number(new TextDecoder().decode(result.stdout));
 }
 
-function denoTrial(operation: Operation): number {
+function denoTrial(operation: Operation | AssemblerOperation): number {
   for (let n = 0; n < operation.iterations / 10 + 1; n++) operation.run();
   const start = performance.now();
   for (let n = 0; n < operation.iterations; n++) operation.run();
@@ -212,3 +219,95 @@ console.log(
 );
 if (filledNs / unfilledNs > 2) missed++;
 if (missed > 0) console.log(`\n${missed} target(s) missed.`);
+
+// The assemblers: rates against the targets of the issue that set them,
+// GNU as on the same program in the same run, asmjit's published figure.
+const assemblerOperations = createAssemblerOperations();
+const gnuAs = {
+  x86_64: await gnuAsTimer("x86_64", here("out")),
+  aarch64: await gnuAsTimer("aarch64", here("out")),
+};
+const assembler = new Map<string, number[]>();
+const gnu = new Map<string, number[]>();
+for (let trial = 0; trial < TRIALS; trial++) {
+  for (const operation of assemblerOperations) {
+    push(assembler, operation.name, denoTrial(operation));
+  }
+  for (const arch of ["x86_64", "aarch64"] as const) {
+    const time = gnuAs[arch];
+    if (time !== undefined) push(gnu, arch, (await time()) * 1e6);
+  }
+}
+const ns = (name: string): number => median(assembler.get(name)!);
+const rate = (nanoseconds: number): number =>
+  MIX_INSTRUCTIONS / nanoseconds * 1e3;
+// asmjit's raw Assembler, 16 general-purpose instructions per function.
+const ASMJIT_RATE = 49;
+console.log(
+  `\nAssemblers: medians of ${TRIALS} trials (GNU as timed in the same run, ` +
+    "process start included).\n",
+);
+console.log("| measurement | median | rate | target |");
+console.log("| --- | ---: | ---: | --- |");
+const verdict = (met: boolean, target: string): string => {
+  if (!met) missed++;
+  return `${target} ${met ? "met" : "MISSED"}`;
+};
+for (const arch of ["x86_64", "aarch64"] as const) {
+  const operation = assemblerOperations.find((o) => o.name === `mix_${arch}`)!;
+  const time = ns(operation.name);
+  const size = operation.run();
+  const millions = rate(time);
+  console.log(
+    `| ${operation.label} | ${(time / 1e6).toFixed(1)} ms | ${
+      millions.toFixed(1)
+    } M instr/s, ${(size / time * 1e3).toFixed(0)} MB/s | ${
+      verdict(millions >= 20, "≥ 20 M/s")
+    }; ${
+      verdict(
+        millions >= ASMJIT_RATE / 2,
+        `≥ ${ASMJIT_RATE / 2} M/s (asmjit ÷ 2)`,
+      )
+    } |`,
+  );
+  const gnuTrials = gnu.get(arch);
+  if (gnuTrials !== undefined) {
+    const gnuNs = median(gnuTrials);
+    console.log(
+      `| GNU as, the same program from text | ${
+        (gnuNs / 1e6).toFixed(0)
+      } ms | ${rate(gnuNs).toFixed(2)} M instr/s (ours ${
+        (gnuNs / time).toFixed(0)
+      }× faster) | ${verdict(gnuNs / time >= 10, "≥ 10× faster")} |`,
+    );
+  }
+}
+const rows: [string, string, (value: number) => string, number, string][] = [
+  ["ret_x86_64", "ns", (v) => v.toFixed(1), 20, "≤ 20 ns"],
+  ["ret_aarch64", "ns", (v) => v.toFixed(1), 20, "≤ 20 ns"],
+  ["labels_x86_64", "ms", (v) => (v / 1e6).toFixed(1), 100e6, "≤ 100 ms"],
+  ["labels_aarch64", "ms", (v) => (v / 1e6).toFixed(1), 100e6, "≤ 100 ms"],
+  ["bcpl_compile", "ms", (v) => (v / 1e6).toFixed(2), Infinity, ""],
+  ["small_cycle", "µs", (v) => (v / 1e3).toFixed(2), 2000, "≤ 2 µs"],
+];
+for (const [name, unit, show, limit, target] of rows) {
+  const operation = assemblerOperations.find((o) => o.name === name)!;
+  const value = ns(name);
+  console.log(
+    `| ${operation.label} | ${show(value)} ${unit} | | ${
+      target === "" ? "" : verdict(value <= limit, target)
+    } |`,
+  );
+}
+for (const arch of ["x86_64", "aarch64"] as const) {
+  const memory = await allocationPerInstruction(arch);
+  if (memory === undefined) continue;
+  console.log(
+    `| ${arch}: bytes allocated per instruction of the mix (kept + garbage) | ${
+      memory.allocated.toFixed(1)
+    } B | ${memory.retained.toFixed(1)} kept, ${
+      memory.garbage.toFixed(1)
+    } garbage | ${verdict(memory.garbage <= 16, "garbage ≤ 16 B")} |`,
+  );
+}
+if (missed > 0) console.log(`\n${missed} target(s) missed in all.`);

@@ -221,31 +221,19 @@ export function integerImmediate(
 /**
  * The shortest sequence that puts `value` in register `d`: one `movz`,
  * `movn` or `orr` (as GNU as's `mov` does), else `movz`/`movn` + `movk`.
- * Words go to `out`, which is returned.
  *
  * @param value A checked immediate.
  * @param bits 32 or 64.
  * @param d The destination register's number.
- * @param out Where the words go (its length is reset).
- * @returns `out`.
+ * @returns The words.
  */
 export function moveImmediate(
   value: number | bigint,
   bits: number,
   d: number,
-  out: number[],
 ): number[] {
-  out.length = 0;
+  const out: number[] = [];
   const base = sf(bits);
-  // One movz or movn holds every number in -0xffff..0xffff.
-  if (typeof value === "number" && value >= -0xffff && value <= 0xffff) {
-    out.push(
-      value >= 0
-        ? base | 0x52800000 | (value << 5) | d
-        : base | 0x12800000 | ((~value & 0xffff) << 5) | d,
-    );
-    return out;
-  }
   const pattern = BigInt.asUintN(bits, BigInt(value));
   const parts = bits / 16;
   const halves: number[] = [];

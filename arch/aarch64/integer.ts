@@ -80,8 +80,6 @@ export function moveWide(
   );
 }
 
-const sequence: number[] = [];
-
 /**
  * `mov`: between registers (`sp` included), or an immediate in the fewest
  * words.
@@ -109,7 +107,16 @@ export function mov(e: CodeEmitter, rd: unknown, source: unknown): void {
   const d = registerCode(m, rd, 0);
   const bits = (rd as A64Register).bits;
   const value = integerImmediate(m, source, bits);
-  const words = moveImmediate(value, bits, d, sequence);
+  if (typeof value === "number" && value >= -0xffff && value <= 0xffff) {
+    // One movz or movn holds it: no sequence to build.
+    e.word(
+      value >= 0
+        ? sf(bits) | 0x52800000 | (value << 5) | d
+        : sf(bits) | 0x12800000 | ((~value & 0xffff) << 5) | d,
+    );
+    return;
+  }
+  const words = moveImmediate(value, bits, d);
   for (let index = 0; index < words.length; index++) e.word(words[index]);
 }
 
