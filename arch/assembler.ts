@@ -126,6 +126,53 @@ function grown(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {
 }
 
 /**
+ * Where an engine's first, small arrays come from. A typed array with a
+ * buffer of its own costs 1-3 µs to allocate (more than assembling a small
+ * function), a view of an existing buffer some 20 ns; so engines carve
+ * their first arrays out of shared slabs, each when it is first needed,
+ * and allocate arrays of their own only when a program outgrows them.
+ */
+const SLAB_SIZE = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
+/**
+ * A fresh, zeroed piece of a slab.
+ *
+ * @param bytes Its size, a multiple of 8.
+ * @returns The slab and the piece's offset in it.
+ */
+function carve(bytes: number): [ArrayBuffer, number] {
+  if (slabUsed + bytes > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const offset = slabUsed;
+  slabUsed += bytes;
+  return [slab, offset];
+}
+
+/** Columns of 32-bit records a program starts with. */
+const FIRST_RECORDS = 16;
+
+/** `columns` arrays of {@linkcode FIRST_RECORDS} 32-bit values, carved. */
+function carveColumns(columns: number): Int32Array<ArrayBuffer>[] {
+  const [memory, at] = carve(columns * FIRST_RECORDS * 4);
+  const result: Int32Array<ArrayBuffer>[] = [];
+  for (let column = 0; column < columns; column++) {
+    result.push(
+      new Int32Array(memory, at + column * FIRST_RECORDS * 4, FIRST_RECORDS),
+    );
+  }
+  return result;
+}
+
+/** Stands for a column not carved yet. */
+const NONE = new Int32Array(0);
+/** The growth of a program without relaxable branches: none. */
+const NO_GROWTH = new Int32Array(1);
+
+/**
  * The emission engine: the code buffer with its cursor, the instruction
  * boundaries, the labels and the fixups. Encoders validate every operand
  * first, then call {@linkcode CodeEmitter.begin} and write their bytes, so
@@ -133,9 +180,9 @@ function grown(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {
  */
 export class CodeEmitter {
   /** The code, valid up to {@linkcode CodeEmitter.cursor}. */
-  buffer: Uint8Array = new Uint8Array(256);
+  buffer: Uint8Array;
   /** A view of {@linkcode CodeEmitter.buffer} for multi-byte stores. */
-  view: DataView = new DataView(this.buffer.buffer);
+  view: DataView;
   /** Where the next byte goes. */
   cursor = 0;
 
@@ -143,32 +190,32 @@ export class CodeEmitter {
    * Where instructions (and `data()`/`space()` runs) start: one bit per
    * byte of code, so recording a boundary costs an eighth of a byte.
    */
-  #starts = new Uint8Array(this.buffer.length >> 3);
+  #starts: Uint8Array;
 
   /** Per label: its position (-1 while unbound), and relaxable branches before it. */
-  #labelAt = new Int32Array(16);
-  #labelBranches = new Int32Array(16);
+  #labelAt: Int32Array<ArrayBuffer>;
+  #labelBranches: Int32Array<ArrayBuffer>;
   #labels = 0;
 
   /** Per fixup: the field's position, its kind, the label, the instruction's end. */
-  #fixAt = new Int32Array(16);
-  #fixKind = new Int32Array(16);
-  #fixLabel = new Int32Array(16);
-  #fixEnd = new Int32Array(16);
+  #fixAt: Int32Array<ArrayBuffer>;
+  #fixKind: Int32Array<ArrayBuffer>;
+  #fixLabel: Int32Array<ArrayBuffer>;
+  #fixEnd: Int32Array<ArrayBuffer>;
   /** Relaxable branches emitted before each fixup. */
-  #fixBranches = new Int32Array(16);
+  #fixBranches: Int32Array<ArrayBuffer>;
   #fixNames: string[] = [];
   #fixups = 0;
   /** Indices into the fixups of the relaxable ones (x86-64 jmp/jcc). */
-  #branches = new Int32Array(16);
+  #branches: Int32Array<ArrayBuffer>;
   #branchCount = 0;
 
   /** The last layout, valid while the cursor stays at `#laidOutAt`. */
   #laidOutAt = -1;
-  #out: Uint8Array = this.buffer;
-  #outView: DataView = this.view;
+  #out: Uint8Array;
+  #outView: DataView;
   /** Prefix sums of branch growth: bytes added before branch `i`. */
-  #growth = new Int32Array(1);
+  #growth: Int32Array<ArrayBuffer>;
   #grew = false;
 
   /** The assembler labels are checked against. */
@@ -179,6 +226,18 @@ export class CodeEmitter {
    */
   constructor(owner: object) {
     this.owner = owner;
+    // 256 bytes of code and their boundary bits; labels and fixups are
+    // carved when the first is made.
+    const [memory, at] = carve(256 + 32);
+    this.buffer = new Uint8Array(memory, at, 256);
+    this.view = new DataView(memory, at, 256);
+    this.#starts = new Uint8Array(memory, at + 256, 32);
+    this.#labelAt = this.#labelBranches = NONE;
+    this.#fixAt = this.#fixKind = this.#fixLabel = NONE;
+    this.#fixEnd = this.#fixBranches = this.#branches = NONE;
+    this.#growth = NO_GROWTH;
+    this.#out = this.buffer;
+    this.#outView = this.view;
   }
 
   /**
@@ -287,7 +346,9 @@ export class CodeEmitter {
    */
   newLabel(): Label {
     const id = this.#labels++;
-    if (id === this.#labelAt.length) {
+    if (id === 0) {
+      [this.#labelAt, this.#labelBranches] = carveColumns(2);
+    } else if (id === this.#labelAt.length) {
       this.#labelAt = grown(this.#labelAt, id + 1);
       this.#labelBranches = grown(this.#labelBranches, id + 1);
     }
@@ -324,7 +385,16 @@ export class CodeEmitter {
    */
   fixup(kind: Fixup, at: number, label: number, mnemonic: string): void {
     const index = this.#fixups++;
-    if (index === this.#fixAt.length) {
+    if (index === 0) {
+      [
+        this.#fixAt,
+        this.#fixKind,
+        this.#fixLabel,
+        this.#fixEnd,
+        this.#fixBranches,
+        this.#branches,
+      ] = carveColumns(6);
+    } else if (index === this.#fixAt.length) {
       const size = index + 1;
       this.#fixAt = grown(this.#fixAt, size);
       this.#fixKind = grown(this.#fixKind, size);
@@ -469,7 +539,9 @@ export class CodeEmitter {
   #relax(): void {
     const count = this.#branchCount;
     if (this.#growth.length < count + 1) {
-      this.#growth = new Int32Array(count + 1);
+      this.#growth = count < FIRST_RECORDS
+        ? carveColumns(1)[0]
+        : new Int32Array(count + 1);
     }
     const growth = this.#growth;
     growth.fill(0, 0, count + 1);
