@@ -181,7 +181,30 @@ type AnyCall = (...args: unknown[]) => unknown;
  */
 interface CallCell {
   target: AnyCall;
+  /** Whether `target` is a trampoline (what the wrapper's `fast` says). */
+  fast: boolean;
 }
+
+/** Where a wrapper keeps its cell, for the `fast` getter. */
+const CELL = Symbol("jit-memory call cell");
+
+/**
+ * The prototype of every wrapper: `Function.prototype` plus a `fast`
+ * getter that reads the cell. A getter, not a plain property, so that
+ * whatever moves a function between paths needs only its cell, never the
+ * wrapper: holding the wrapper (a `WeakRef` included, which keeps its
+ * target alive to the end of the job) would keep every function bound
+ * and released in one synchronous job reachable until it ends. Set with
+ * `Object.setPrototypeOf` (a fraction of a microsecond; defining the
+ * getter on each wrapper would cost a microsecond).
+ */
+const WRAPPER_PROTOTYPE = Object.create(Function.prototype, {
+  fast: {
+    get(this: { [CELL]?: CallCell }): boolean {
+      return this[CELL]?.fast === true;
+    },
+  },
+});
 
 /** Frees the trampoline slot of a bound function that was collected. */
 const collected = new FinalizationRegistry<RegionDependent>((dependent) =>
@@ -221,7 +244,7 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
   }
   const portable = portableCall(foreign, definition.result === "void");
   const arity = definition.parameters.length;
-  const cell: CallCell = { target: portable };
+  const cell: CallCell = { target: portable, fast: false };
   // With fast: true the slot is taken first, so the wrapper can come from
   // the slot's own factory and call the symbol directly. Where no slot can
   // be had, the function stays portable, as documented.
@@ -236,13 +259,11 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
   // Plain properties: defineProperty would cost a microsecond per function.
   wrapper.pointer = pointer;
   wrapper.definition = definition;
-  wrapper.fast = false;
+  wrapper[CELL] = cell;
+  Object.setPrototypeOf(wrapper, WRAPPER_PROTOTYPE);
 
   if (binding !== undefined) {
-    new Binder(region, cell, portable, new WeakRef(wrapper)).bind(
-      binding,
-      symbol!,
-    );
+    new Binder(region, cell, portable).bind(binding, symbol!, wrapper);
   } else if (mode === "auto" && fastCalls !== undefined) {
     cell.target = autoBinding(region, cell, portable, wrapper, fastCalls);
   }
@@ -306,9 +327,10 @@ function autoBinding(
       cell.target = portable;
       const late = tryBind(fastCalls, wrapper.definition, wrapper.pointer);
       if (late !== undefined) {
-        new Binder(region, cell, portable, new WeakRef(wrapper)).bind(
+        new Binder(region, cell, portable).bind(
           late,
           slotStub(late.call as AnyCall, wrapper.definition.parameters.length),
+          wrapper,
         );
       }
     }
@@ -320,7 +342,7 @@ function autoBinding(
 type Wrapper = AnyCall & {
   pointer: Deno.PointerObject;
   definition: Deno.ForeignFunction;
-  fast: boolean;
+  [CELL]: CallCell;
 };
 
 /**
@@ -335,7 +357,6 @@ class Binder implements RegionDependent {
     readonly region: CodeRegion,
     readonly cell: CallCell,
     readonly portable: AnyCall,
-    readonly wrapper: WeakRef<Wrapper>,
   ) {}
 
   /**
@@ -343,14 +364,12 @@ class Binder implements RegionDependent {
    *
    * @param binding The slot its code was bound to.
    * @param target What the wrapper calls: the slot's symbol, or its stub.
+   * @param wrapper The function, watched (not held) so that its slot is
+   *   freed if it is collected.
    */
-  bind(binding: FastCallBinding, target: AnyCall): void {
-    const wrapper = this.wrapper.deref();
+  bind(binding: FastCallBinding, target: AnyCall, wrapper: Wrapper): void {
     // Code that is gone must not be bound; its function throws anyway.
-    if (
-      wrapper === undefined || this.region.state === "released" ||
-      this.region.state === "retired"
-    ) {
+    if (this.region.state === "released" || this.region.state === "retired") {
       binding.release();
       return;
     }
@@ -358,7 +377,7 @@ class Binder implements RegionDependent {
     (this.region.dependents ??= new Set()).add(this);
     collected.register(wrapper, this, this);
     this.cell.target = target;
-    wrapper.fast = true;
+    this.cell.fast = true;
   }
 
   release(): void {
@@ -368,8 +387,7 @@ class Binder implements RegionDependent {
     this.region.dependents?.delete(this);
     collected.unregister(this);
     this.cell.target = this.portable;
-    const wrapper = this.wrapper.deref();
-    if (wrapper !== undefined) wrapper.fast = false;
+    this.cell.fast = false;
     binding.release();
   }
 }

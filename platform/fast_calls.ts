@@ -17,14 +17,17 @@
  * Windows), how trampolines are loaded from such images (a library of
  * their own in a memfd on Linux, a run of a larger DLL in the temporary
  * directory on Windows), and how slot tables' pages are switched between
- * read-only and read-write (mprotect, VirtualProtect).
+ * read-only and read-write (mprotect, VirtualProtect) where the loader
+ * cannot map them a second time, writable (Linux can: the memfd's pages).
  *
  * Each `Deno.dlopen` costs about 0.1 ms per symbol and keeps memory that
  * `close()` does not return, so libraries are kept and reused: one set per
  * signature, growing 1, 2, 4, ... up to 64 trampolines, slots returned to a
  * free list when their function is released. A free slot points to a trap
- * (`ud2` / `brk #0`), never to freed code, and the slot table is read-only
- * except while a slot is written.
+ * (`ud2` / `brk #0`), never to freed code, and the slot table the
+ * trampolines read is read-only: written through a second, writable
+ * mapping of the same pages (memfd), or made writable only while a slot is
+ * written.
  *
  * @module
  */
@@ -57,6 +60,13 @@ export interface FastCallStats {
   slots: number;
   /** Slots bound now. */
   bound: number;
+  /**
+   * Libraries whose slot table is mapped a second time, writable, so that
+   * binding and releasing switch no protection (Linux).
+   */
+  dualMapped: number;
+  /** Protection switches of slot tables so far (two per write elsewhere). */
+  protectionSwitches: number;
   /**
    * `false` where trampoline libraries cannot be loaded: the loader said
    * so (e.g. no permission to write the file it loads), or one failed to
@@ -98,6 +108,12 @@ export interface TrampolineRun {
   readonly slotTable: Deno.PointerObject;
   /** Where free slots point: a trap instruction in the library's code. */
   readonly trap: bigint;
+  /**
+   * The slot table's pages mapped a second time, writable, where the
+   * loader could (the same memory as `slotTable`, which stays read-only):
+   * binding then writes a slot without switching any protection.
+   */
+  readonly writableSlots?: BigUint64Array;
 }
 
 /** Loads trampolines from the library images of one format. */
@@ -229,7 +245,10 @@ const SLOT_SIZE = 8;
 
 interface Library {
   readonly functions: ((...args: never[]) => unknown)[];
+  /** The slots: the writable view where there is one. */
   readonly slots: BigUint64Array;
+  /** Whether `slots` is a writable second mapping of the table. */
+  readonly dualMapped: boolean;
   readonly slotTable: Deno.PointerObject;
   readonly trap: bigint;
   /** Slots pointing to the trap, free to bind. */
@@ -250,6 +269,7 @@ interface Library {
 export function createFastCalls(config: FastCallConfig): FastCalls {
   const bySignature = new Map<string, Library[]>();
   let unavailable: boolean | undefined;
+  let protectionSwitches = 0;
 
   /** Asks the loader once whether it can work here. */
   function isUnavailable(): boolean {
@@ -268,6 +288,10 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
     indices: readonly number[],
     value: bigint,
   ): void {
+    if (library.dualMapped) {
+      for (const index of indices) library.slots[index] = value;
+      return;
+    }
     // The pages the library's slots lie on (a run of a larger library's
     // table need not start on a page of its own).
     const page = BigInt(config.pageSize());
@@ -276,10 +300,12 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
     const to = start + BigInt(library.slots.byteLength) + page - 1n;
     const pages = Deno.UnsafePointer.create(from)!;
     const length = Number(to - to % page - from);
+    protectionSwitches++;
     config.protectSlots(pages, length, "read-write");
     try {
       for (const index of indices) library.slots[index] = value;
     } finally {
+      protectionSwitches++;
       config.protectSlots(pages, length, "read-only");
     }
   }
@@ -298,9 +324,10 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
     }
     const result: Library = {
       functions: run.functions,
-      slots: new BigUint64Array(
+      slots: run.writableSlots ?? new BigUint64Array(
         Deno.UnsafePointerView.getArrayBuffer(run.slotTable, size * SLOT_SIZE),
       ),
+      dualMapped: run.writableSlots !== undefined,
       slotTable: run.slotTable,
       trap: run.trap,
       free: run.functions.map((_, index) => size - 1 - index),
@@ -387,17 +414,21 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
       let libraries = 0;
       let slots = 0;
       let idle = 0;
+      let dualMapped = 0;
       for (const group of bySignature.values()) {
         for (const library of group) {
           libraries++;
           slots += library.functions.length;
           idle += library.free.length + library.untrapped.length;
+          if (library.dualMapped) dualMapped++;
         }
       }
       return {
         libraries,
         slots,
         bound: slots - idle,
+        dualMapped,
+        protectionSwitches,
         available: !isUnavailable(),
       };
     },

@@ -140,6 +140,7 @@ export function createLinuxPlatform(
         "jit-memory-trampolines",
         dlopen,
         posix.osError,
+        posix.pageSize,
       ),
       protectSlots: mprotectSlots(calls, posix.osError),
     }),

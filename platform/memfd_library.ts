@@ -15,6 +15,13 @@ import {
 } from "./fast_calls.ts";
 import { createExecutableMemfd } from "./memfd.ts";
 import { systemError } from "./native_error.ts";
+import {
+  MAP_SHARED,
+  type MemoryCalls,
+  mmapErrno,
+  PROT_READ,
+  PROT_WRITE,
+} from "./posix.ts";
 import type { OsError } from "./types.ts";
 
 /** The system calls loading needs, in the `-errno` convention. */
@@ -43,6 +50,8 @@ export type LibraryOpener = <const S extends Deno.ForeignLibraryInterface>(
  * @param symbols What to bind.
  * @param open `Deno.dlopen` (or a fake).
  * @param osError Describes an error number.
+ * @param whileOpen Called with the descriptor once the library is open,
+ *   before the descriptor is closed (to map the file a second time).
  * @returns The opened library.
  * @throws {JITMemoryManagerError} `SYSTEM` if the memfd cannot be made or
  * written, `UNSUPPORTED` if the loader refuses the file.
@@ -54,6 +63,7 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
   symbols: S,
   open: LibraryOpener,
   osError: (code: number) => OsError,
+  whileOpen?: (fd: number) => void,
 ): Deno.DynamicLibrary<S> {
   const fd = createExecutableMemfd(calls, name, osError);
   try {
@@ -73,8 +83,9 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
       }
       written += result;
     }
+    let library: Deno.DynamicLibrary<S>;
     try {
-      return open(uniqueDescriptorPath(fd), symbols);
+      library = open(uniqueDescriptorPath(fd), symbols);
     } catch (cause) {
       throw new JITMemoryManagerError(
         "UNSUPPORTED",
@@ -84,6 +95,8 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
         { cause },
       );
     }
+    whileOpen?.(fd);
+    return library;
   } finally {
     calls.close(fd);
   }
@@ -94,22 +107,33 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
  * is a library of its own, in a new file, so nothing is shared between
  * loads or left behind.
  *
- * @param calls `memfd_create`, `write`, `close`.
- * @param name The memfds' name, as `/proc/self/maps` shows it.
+ * The slot table's pages are mapped a second time from the same file,
+ * shared and writable, so that binding a function is one store, without a
+ * protection switch. The loader maps the library's segments privately;
+ * the table's segment is read-only and needs no relocation, so its pages
+ * are never copied on write and show every store made through the shared
+ * mapping. Where that mapping cannot be made, slots are written by
+ * switching the table's protection, as elsewhere.
+ *
+ * @param calls `memfd_create`, `write`, `close`, `mmap`.
+ * @param name The memfd's name.
  * @param open `Deno.dlopen` (or a fake).
  * @param osError Describes an error number.
- * @returns The loader; always available (a refused load is an error).
+ * @param pageSize The page size.
+ * @returns The loader.
  */
 export function memfdLoader(
-  calls: LoaderCalls,
+  calls: LoaderCalls & Pick<MemoryCalls, "mmap">,
   name: string,
   open: LibraryOpener,
   osError: (code: number) => OsError,
+  pageSize: () => number,
 ): TrampolineLoader {
   return {
     available: () => true,
     load(count, signature, build): TrampolineRun {
       const built = build(count);
+      let writableSlots: BigUint64Array | undefined;
       const library = loadMemfdLibrary(
         calls,
         name,
@@ -117,10 +141,53 @@ export function memfdLoader(
         trampolineSymbols(built, 0, count, signature),
         open,
         osError,
+        (fd) => {
+          writableSlots = mapSlotsWritable(
+            calls,
+            fd,
+            built.slotTableOffset,
+            count,
+            pageSize(),
+          );
+        },
       );
-      return trampolineRun(library, built, 0, count);
+      const run = trampolineRun(library, built, 0, count);
+      return writableSlots === undefined ? run : { ...run, writableSlots };
     },
   };
+}
+
+/**
+ * Maps the pages of a library file holding its slot table, shared and
+ * writable (the ELF images are written with file offsets equal to
+ * addresses).
+ *
+ * @returns A view of the slots, or `undefined` if the mapping is refused.
+ */
+function mapSlotsWritable(
+  calls: Pick<MemoryCalls, "mmap">,
+  fd: number,
+  tableOffset: number,
+  count: number,
+  pageSize: number,
+): BigUint64Array | undefined {
+  const from = tableOffset - tableOffset % pageSize;
+  const end = tableOffset + count * 8;
+  const length = Math.ceil((end - from) / pageSize) * pageSize;
+  const address = calls.mmap(
+    null,
+    BigInt(length),
+    PROT_READ | PROT_WRITE,
+    MAP_SHARED,
+    fd,
+    BigInt(from),
+  );
+  if (address === null || mmapErrno(address) !== 0) return undefined;
+  return new BigUint64Array(
+    Deno.UnsafePointerView.getArrayBuffer(address, length),
+    tableOffset - from,
+    count,
+  );
 }
 
 /**

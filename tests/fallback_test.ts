@@ -42,7 +42,14 @@ Deno.test(
       eager: { result: 5, fast: false },
       auto: { sum: 5000, fast: false },
       // The first failed load marked fast calls unavailable: nothing loaded.
-      fastCalls: { libraries: 0, slots: 0, bound: 0, available: false },
+      fastCalls: {
+        libraries: 0,
+        slots: 0,
+        bound: 0,
+        dualMapped: 0,
+        protectionSwitches: 0,
+        available: false,
+      },
       patched: 6,
       pool: {
         strategy: "dual-map",
