@@ -233,24 +233,20 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
   validateDefinition(definition);
   const mode = fastMode(options);
   const pointer = offsetPointer(region.pointer, offset);
-  let foreign: Deno.UnsafeFnPointer<D>;
-  try {
-    foreign = new Deno.UnsafeFnPointer(
-      pointer as Deno.PointerObject<Omit<D, "nonblocking">>,
-      definition,
-    );
-  } catch (cause) {
-    throw invalidDefinition(describe(cause), cause);
-  }
-  const portable = portableCall(foreign, definition.result === "void");
-  const arity = definition.parameters.length;
-  const cell: CallCell = { target: portable, fast: false };
   // With fast: true the slot is taken first, so the wrapper can come from
   // the slot's own factory and call the symbol directly. Where no slot can
   // be had, the function stays portable, as documented.
   const binding = mode === true && fastCalls !== undefined
     ? tryBind(fastCalls, definition, pointer)
     : undefined;
+  // A bound function calls its portable path only if it is ever unbound
+  // while its code stays callable: that path is made on first use then
+  // (the definition, of types trampolines take, is one Deno accepts).
+  const portable = binding === undefined
+    ? portableCall(definition, pointer)
+    : deferredPortableCall(definition, pointer);
+  const arity = definition.parameters.length;
+  const cell: CallCell = { target: portable, fast: false };
   const symbol = binding?.call as AnyCall | undefined;
   const wrapper =
     (symbol === undefined
@@ -271,27 +267,54 @@ export function createNativeFunction<const D extends Deno.ForeignFunction>(
 }
 
 /**
- * The portable call of `foreign`. Made here, not in createNativeFunction:
- * V8 gives every closure of a function one shared context, so a closure
- * made there would hold the wrapper and keep a collected function's slot
- * from ever being freed.
+ * The portable call of the code at `pointer`, through
+ * `Deno.UnsafeFnPointer`. Made here, not in createNativeFunction: V8 gives
+ * every closure of a function one shared context, so a closure made there
+ * would hold the wrapper and keep a collected function's slot from ever
+ * being freed.
  *
- * @param foreign The function pointer.
- * @param isVoid Whether the result is `void`.
+ * @param definition Parameter and result types.
+ * @param pointer The code.
  * @returns A function calling it.
+ * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` if Deno refuses the
+ * definition.
  */
 function portableCall(
-  foreign: { call: unknown },
-  isVoid: boolean,
+  definition: Deno.ForeignFunction,
+  pointer: Deno.PointerObject,
 ): AnyCall {
+  let foreign: { call: unknown };
+  try {
+    foreign = new Deno.UnsafeFnPointer(
+      pointer as Deno.PointerObject<Omit<Deno.ForeignFunction, "nonblocking">>,
+      definition,
+    );
+  } catch (cause) {
+    throw invalidDefinition(describe(cause), cause);
+  }
   const call = (foreign.call as AnyCall).bind(foreign);
-  if (!isVoid) return call;
+  if (definition.result !== "void") return call;
   // UnsafeFnPointer returns null for "void"; dlopen'd symbols (and the
   // declared type) give undefined. Both paths return undefined.
   return (...args) => {
     call(...args);
     return undefined;
   };
+}
+
+/**
+ * {@linkcode portableCall}, made on the first call.
+ *
+ * @param definition Parameter and result types.
+ * @param pointer The code.
+ * @returns A function making the portable call, then calling it.
+ */
+function deferredPortableCall(
+  definition: Deno.ForeignFunction,
+  pointer: Deno.PointerObject,
+): AnyCall {
+  let call: AnyCall | undefined;
+  return (...args) => (call ??= portableCall(definition, pointer))(...args);
 }
 
 /** A binding of `definition`'s signature, or `undefined` if none is had. */

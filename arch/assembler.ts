@@ -455,8 +455,10 @@ export class CodeEmitter {
       ? this.#expand()
       : this.buffer.subarray(0, this.cursor);
     this.#out = out;
-    this.#outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    for (let index = 0; index < this.#fixups; index++) this.#patch(index);
+    if (this.#fixups > 0) {
+      this.#outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+      for (let index = 0; index < this.#fixups; index++) this.#patch(index);
+    }
     this.#laidOutAt = this.cursor;
     return out;
   }

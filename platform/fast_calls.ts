@@ -260,6 +260,57 @@ interface Library {
   readonly untrapped: number[];
 }
 
+/** How a binder writes slots: one index or several, one value. */
+type SlotWriter = (
+  library: Library,
+  indices: number | readonly number[],
+  value: bigint,
+) => void;
+
+/** One bound slot. */
+class SlotBinding implements FastCallBinding {
+  readonly call: (...args: never[]) => unknown;
+  readonly #owner: Library;
+  readonly #index: number;
+  readonly #write: SlotWriter;
+  #released = false;
+
+  constructor(owner: Library, index: number, write: SlotWriter) {
+    this.call = owner.functions[index];
+    this.#owner = owner;
+    this.#index = index;
+    this.#write = write;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const owner = this.#owner;
+    try {
+      this.#write(owner, this.#index, owner.trap);
+      owner.free.push(this.#index);
+    } catch {
+      // Never thrown at a release: the slot waits for the next bind.
+      owner.untrapped.push(this.#index);
+    }
+  }
+
+  get slotPointer(): Deno.PointerObject {
+    return Deno.UnsafePointer.offset(
+      this.#owner.slotTable,
+      this.#index * SLOT_SIZE,
+    )!;
+  }
+
+  slotValue(): bigint {
+    return this.#owner.slots[this.#index];
+  }
+
+  get trapAddress(): bigint {
+    return this.#owner.trap;
+  }
+}
+
 /**
  * Creates a binder over trampoline libraries.
  *
@@ -285,11 +336,12 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
 
   function writeSlots(
     library: Library,
-    indices: readonly number[],
+    indices: number | readonly number[],
     value: bigint,
   ): void {
     if (library.dualMapped) {
-      for (const index of indices) library.slots[index] = value;
+      if (typeof indices === "number") library.slots[indices] = value;
+      else for (const index of indices) library.slots[index] = value;
       return;
     }
     // The pages the library's slots lie on (a run of a larger library's
@@ -303,7 +355,8 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
     protectionSwitches++;
     config.protectSlots(pages, length, "read-write");
     try {
-      for (const index of indices) library.slots[index] = value;
+      if (typeof indices === "number") library.slots[indices] = value;
+      else for (const index of indices) library.slots[index] = value;
     } finally {
       protectionSwitches++;
       config.protectSlots(pages, length, "read-only");
@@ -383,32 +436,12 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
       const owner = library;
       const index = owner.free.pop()!;
       try {
-        writeSlots(owner, [index], Deno.UnsafePointer.value(address));
+        writeSlots(owner, index, Deno.UnsafePointer.value(address));
       } catch (error) {
         owner.free.push(index);
         throw error;
       }
-      let released = false;
-      return {
-        call: owner.functions[index],
-        release(): void {
-          if (released) return;
-          released = true;
-          try {
-            writeSlots(owner, [index], owner.trap);
-            owner.free.push(index);
-          } catch {
-            // Never thrown at a release: the slot waits for the next bind.
-            owner.untrapped.push(index);
-          }
-        },
-        slotPointer: Deno.UnsafePointer.offset(
-          owner.slotTable,
-          index * SLOT_SIZE,
-        )!,
-        slotValue: () => owner.slots[index],
-        trapAddress: owner.trap,
-      };
+      return new SlotBinding(owner, index, writeSlots);
     },
     stats(): FastCallStats {
       let libraries = 0;
