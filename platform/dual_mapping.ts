@@ -81,6 +81,29 @@ export interface LinuxDualMapping extends DualMapping {
 }
 
 /**
+ * A page-aligned address to ask `mmap` for: random in a 64 TiB range, far
+ * from everything else, so that an address of code (or of anything else)
+ * does not tell where a writable alias of it lies.
+ *
+ * @param size The mapping's size.
+ * @param pageSize The page size.
+ * @param random Fills bytes with randomness.
+ * @returns The hint.
+ */
+export function randomAddressHint(
+  size: number,
+  pageSize: number,
+  random: (bytes: Uint8Array) => Uint8Array = (bytes) =>
+    crypto.getRandomValues(bytes),
+): Deno.PointerValue {
+  const [high, low] = new Uint32Array(random(new Uint8Array(8)).buffer);
+  const fraction = (high * 2 ** 32 + low) / 2 ** 64;
+  const offset = Math.floor((fraction * (HINT_SPAN - size)) / pageSize) *
+    pageSize;
+  return Deno.UnsafePointer.create(BigInt(HINT_LOW + offset));
+}
+
+/**
  * Builds dual mapping over Linux's system calls (or fakes of them).
  *
  * @param calls The system calls.
@@ -101,13 +124,8 @@ export function createDualMapping(
     throw systemError(syscall, detail, config.osError(code));
   }
 
-  /** A page-aligned address to ask for, far from everything else. */
   function randomHint(size: number): Deno.PointerValue {
-    const page = config.pageSize();
-    const [high, low] = new Uint32Array(random(new Uint8Array(8)).buffer);
-    const fraction = (high * 2 ** 32 + low) / 2 ** 64;
-    const offset = Math.floor((fraction * (HINT_SPAN - size)) / page) * page;
-    return Deno.UnsafePointer.create(BigInt(HINT_LOW + offset));
+    return randomAddressHint(size, config.pageSize(), random);
   }
 
   function mapView(

@@ -13,6 +13,7 @@ import {
   trampolineRun,
   trampolineSymbols,
 } from "./fast_calls.ts";
+import { randomAddressHint } from "./dual_mapping.ts";
 import { createExecutableMemfd } from "./memfd.ts";
 import { systemError } from "./native_error.ts";
 import {
@@ -160,7 +161,7 @@ export function memfdLoader(
 /**
  * Maps the pages of a library file holding its slot table, shared and
  * writable (the ELF images are written with file offsets equal to
- * addresses).
+ * addresses), at a random address.
  *
  * @returns A view of the slots, or `undefined` if the mapping is refused.
  */
@@ -174,8 +175,10 @@ function mapSlotsWritable(
   const from = tableOffset - tableOffset % pageSize;
   const end = tableOffset + count * 8;
   const length = Math.ceil((end - from) / pageSize) * pageSize;
+  // Like code's writable aliases: at a random address, unrelated to the
+  // table the trampolines read.
   const address = calls.mmap(
-    null,
+    randomAddressHint(length, pageSize),
     BigInt(length),
     PROT_READ | PROT_WRITE,
     MAP_SHARED,
