@@ -174,6 +174,21 @@ export function encode(instructions: readonly Instruction[]): Uint8Array {
 /**
  * Code as `CodeBuffer` and `CodePool` take it: instructions, bytes, or an
  * assembler, whose laid-out code is copied once, straight from its buffer.
+ *
+ * @example Committing an assembler
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Code, CodeBuffer } from "@bcpl/jit-memory";
+ * import * as x86 from "@bcpl/jit-memory/x86_64";
+ * import * as a64 from "@bcpl/jit-memory/aarch64";
+ *
+ * const code: Code = Deno.build.arch === "x86_64"
+ *   ? new x86.Assembler().mov(x86.eax, 42).ret()
+ *   : new a64.Assembler().mov(a64.w0, 42).ret();
+ * using buffer = new CodeBuffer();
+ * buffer.commit(code);
+ * assert.equal(buffer.asFunction({ parameters: [], result: "i32" })(), 42);
+ * ```
  */
 export type Code = readonly Instruction[] | Uint8Array | AssemblerBase;
 

@@ -63,7 +63,8 @@ export interface CodeRegion {
 export function releaseDependents(region: CodeRegion): void {
   const dependents = region.dependents;
   if (dependents === undefined || dependents.size === 0) return;
-  for (const dependent of [...dependents]) dependent.release();
+  // Each release deletes itself from the set, which iteration allows.
+  for (const dependent of dependents) dependent.release();
   dependents.clear();
 }
 

@@ -260,6 +260,18 @@ interface Library {
   readonly untrapped: number[];
 }
 
+/** Whether two parameter lists name the same types. */
+function sameTypes(
+  known: readonly unknown[],
+  parameters: readonly unknown[],
+): boolean {
+  if (known.length !== parameters.length) return false;
+  for (let index = 0; index < known.length; index++) {
+    if (known[index] !== parameters[index]) return false;
+  }
+  return true;
+}
+
 /** How a binder writes slots: one index or several, one value. */
 type SlotWriter = (
   library: Library,
@@ -321,6 +333,33 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
   const bySignature = new Map<string, Library[]>();
   let unavailable: boolean | undefined;
   let protectionSwitches = 0;
+  // The signature each definition object had when last seen, with its
+  // libraries: a definition reused (the usual case) finds them without its
+  // key being built; one changed since is looked up afresh.
+  const seen = new WeakMap<
+    Deno.ForeignFunction,
+    { parameters: unknown[]; result: unknown; libraries: Library[] }
+  >();
+
+  /** The libraries of `definition`'s signature. */
+  function librariesOf(definition: Deno.ForeignFunction): Library[] {
+    const { parameters, result } = definition;
+    const last = seen.get(definition);
+    if (
+      last !== undefined && last.result === result &&
+      sameTypes(last.parameters, parameters)
+    ) {
+      return last.libraries;
+    }
+    const key = `${parameters.join(",")}->${result}`;
+    let libraries = bySignature.get(key);
+    if (libraries === undefined) {
+      libraries = [];
+      bySignature.set(key, libraries);
+    }
+    seen.set(definition, { parameters: [...parameters], result, libraries });
+    return libraries;
+  }
 
   /** Asks the loader once whether it can work here. */
   function isUnavailable(): boolean {
@@ -423,11 +462,15 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
           "Trampoline libraries cannot be loaded in this process",
         );
       }
-      const key = `${definition.parameters.join(",")}->${definition.result}`;
-      const libraries = bySignature.get(key) ?? [];
-      bySignature.set(key, libraries);
-      for (const candidate of libraries) retrapSlots(candidate);
-      let library = libraries.find((candidate) => candidate.free.length > 0);
+      const libraries = librariesOf(definition);
+      let library: Library | undefined;
+      for (let index = 0; index < libraries.length; index++) {
+        const candidate = libraries[index];
+        retrapSlots(candidate);
+        if (library === undefined && candidate.free.length > 0) {
+          library = candidate;
+        }
+      }
       if (library === undefined) {
         const size = Math.min(MAX_LIBRARY_SIZE, 2 ** libraries.length);
         library = openLibrary(definition, size);

@@ -152,3 +152,27 @@ Deno.test("functions bound and released in one synchronous job are not kept unti
   const kept = (Deno.memoryUsage().heapUsed - before) / cycles;
   assert.ok(kept < 50, `${kept.toFixed(0)} bytes kept per function`);
 });
+
+Deno.test("a definition changed after use binds to its new signature's trampolines", () => {
+  using pool = new CodePool();
+  const definition: {
+    parameters: Deno.NativeType[];
+    result: Deno.NativeResultType;
+  } = { parameters: [], result: "i32" };
+  const first = pool.add(returnConstant(9));
+  const asI32 = first.asFunction(definition, { fast: true });
+  assert.equal(asI32(), 9);
+  first.release(); // its i32 slot is free again
+  // The same object, now () => i64: a bigint, which an i32 trampoline
+  // (a stale signature) would not give.
+  definition.result = "i64";
+  const span = pool.add(returnConstant(9));
+  const asI64 = span.asFunction(definition, { fast: true });
+  assert.equal(asI64.fast, true);
+  assert.equal(asI64(), 9n);
+  // And with a parameter, which the code ignores.
+  definition.parameters.push("i32");
+  const withParameter = span.asFunction(definition, { fast: true });
+  assert.equal(withParameter(123), 9n);
+  span.release();
+});
