@@ -88,7 +88,7 @@ export function createAssemblerOperations(): AssemblerOperation[] {
     {
       name: "mix_x86_64",
       label: "x86-64: assemble the 1M-instruction mix (bytes() included)",
-      iterations: 5,
+      iterations: 10,
       instructions: MIX_INSTRUCTIONS,
       run(): number {
         const a = new x86.Assembler();
@@ -99,7 +99,7 @@ export function createAssemblerOperations(): AssemblerOperation[] {
     {
       name: "mix_aarch64",
       label: "AArch64: assemble the 1M-instruction mix (bytes() included)",
-      iterations: 5,
+      iterations: 10,
       instructions: MIX_INSTRUCTIONS,
       run(): number {
         const a = new a64.Assembler();

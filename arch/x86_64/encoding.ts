@@ -148,11 +148,13 @@ export function emitRm(
   immSize: number,
   imm: number,
 ): void {
+  if (rm instanceof X86Register) {
+    emitRegisterForm(e, opcode, reg, rm.code, w, byteRex, immSize, imm);
+    return;
+  }
   let label = -1;
   let rex = (w ? 8 : 0) | ((reg >> 1) & 4);
-  if (rm instanceof X86Register) {
-    rex |= rm.code >> 3;
-  } else if (rm.label !== undefined) {
+  if (rm.label !== undefined) {
     label = e.labelId(m, rm.label);
   } else {
     const base = rm.base;
@@ -171,15 +173,13 @@ export function emitRm(
   buffer[at++] = opcode & 0xff;
   const field = (reg & 7) << 3;
   let fixupAt = -1;
-  if (rm instanceof X86Register) {
-    buffer[at++] = 0xc0 | field | (rm.code & 7);
-  } else if (label !== -1) {
+  if (label !== -1) {
     buffer[at++] = 0x05 | field;
     fixupAt = at;
     e.view.setInt32(at, 0, true);
     at += 4;
   } else {
-    const base = rm.base!.code & 7;
+    const base = (rm.base as X86Register).code & 7;
     const index = rm.index;
     const disp = rm.displacement;
     // [rbp] and [r13] have no mod=00 form: they take a zero disp8.
@@ -218,6 +218,38 @@ export function emitRm(
   }
   e.cursor = at;
   if (fixupAt !== -1) e.fixup(Fixup.X86Rel32, fixupAt, label, m);
+}
+
+/**
+ * {@linkcode emitRm} with a register as the r/m operand (mod = 11): the
+ * commonest form, kept small so that it is inlined where it is used.
+ */
+function emitRegisterForm(
+  e: CodeEmitter,
+  opcode: number,
+  reg: number,
+  rm: number,
+  w: boolean,
+  byteRex: boolean,
+  immSize: number,
+  imm: number,
+): void {
+  e.begin(MAX_INSTRUCTION);
+  const buffer = e.buffer;
+  let at = e.cursor;
+  const rex = (w ? 8 : 0) | ((reg >> 1) & 4) | (rm >> 3);
+  if (rex !== 0 || byteRex) buffer[at++] = 0x40 | rex;
+  if (opcode > 0xffff) buffer[at++] = opcode >> 16;
+  if (opcode > 0xff) buffer[at++] = (opcode >> 8) & 0xff;
+  buffer[at++] = opcode & 0xff;
+  buffer[at++] = 0xc0 | ((reg & 7) << 3) | (rm & 7);
+  if (immSize === 1) {
+    buffer[at++] = imm;
+  } else if (immSize === 4) {
+    e.view.setInt32(at, imm, true);
+    at += 4;
+  }
+  e.cursor = at;
 }
 
 /**
