@@ -684,7 +684,25 @@ let engineOf: (assembler: AssemblerBase) => CodeEmitter;
 
 /**
  * The shared half of an assembler: the code buffer, labels and the layout
- * that resolves branches.
+ * that resolves branches. `CodeBuffer.commit()` and `CodePool.add()` take
+ * any assembler and copy its code once.
+ *
+ * @example Labels, data and layout, the same on both CPUs
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { AssemblerBase } from "@bcpl/jit-memory";
+ * import * as a64 from "@bcpl/jit-memory/aarch64";
+ * import * as x86 from "@bcpl/jit-memory/x86_64";
+ *
+ * for (const a of [new x86.Assembler(), new a64.Assembler()]) {
+ *   const base: AssemblerBase = a;
+ *   const table = base.label();
+ *   a.ret();
+ *   base.bind(table).data([1, 2, 3, 4]);
+ *   assert.equal(base.offsetOf(table), a instanceof x86.Assembler ? 1 : 4);
+ *   assert.deepEqual([...base.bytes().subarray(base.offsetOf(table))], [1, 2, 3, 4]);
+ * }
+ * ```
  */
 export abstract class AssemblerBase {
   readonly #code: CodeEmitter = new CodeEmitter(this);
