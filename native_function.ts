@@ -494,14 +494,7 @@ function sharedWrapper(
     code = compileWrapperCode(arity, false);
     sharedCode.set(arity, code);
   }
-  return code.bind(
-    undefined,
-    region,
-    cell,
-    notCallable,
-    argumentError,
-    runIdle,
-  );
+  return wrapperOf(code, region, cell);
 }
 
 /** A wrapper of the code of the trampoline slot `symbol` belongs to. */
@@ -516,6 +509,15 @@ function slotWrapper(
     code = compileWrapperCode(arity, true);
     slotCode.set(symbol, code);
   }
+  return wrapperOf(code, region, cell);
+}
+
+/** `code` bound to a function's region and cell. */
+function wrapperOf(
+  code: WrapperCode,
+  region: CodeRegion,
+  cell: CallCell,
+): AnyCall {
   return code.bind(
     undefined,
     region,
