@@ -33,7 +33,7 @@
 export { JITMemoryManager } from "./jit_memory_manager.ts";
 export { CodeBuffer, type CodeBufferOptions } from "./code_buffer.ts";
 export { type Code, Instruction } from "./instruction.ts";
-export { AssemblerBase } from "./arch/assembler.ts";
+export { AssemblerBase, Label } from "./arch/assembler.ts";
 export {
   type AddOptions,
   CodePool,
