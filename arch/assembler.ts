@@ -871,6 +871,33 @@ export function inRange(value: unknown, min: number, max: number): boolean {
 }
 
 /**
+ * A condition's code in a CPU's table of conditions (GNU names, aliases
+ * included).
+ *
+ * @param table The CPU's conditions.
+ * @param mnemonic The instruction, for the error.
+ * @param condition Anything.
+ * @returns Its code.
+ * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for anything that is
+ * not one of the table's own keys.
+ */
+export function conditionIn(
+  table: Readonly<Record<string, number>>,
+  mnemonic: string,
+  condition: unknown,
+): number {
+  if (typeof condition === "string" && Object.hasOwn(table, condition)) {
+    return table[condition];
+  }
+  throw invalidOperand(
+    mnemonic,
+    `unknown condition ${
+      typeof condition === "string" ? condition : describeOperand(condition)
+    }`,
+  );
+}
+
+/**
  * The error for an operand an instruction cannot take.
  *
  * @param mnemonic The instruction.

@@ -8,12 +8,12 @@
 
 import {
   type CodeEmitter,
-  describeOperand,
+  conditionIn,
   Fixup,
   invalidOperand,
 } from "../assembler.ts";
 import { registerCode, sf, ZR } from "./encoding.ts";
-import { conditionCode, CONDITIONS } from "./operands.ts";
+import { CONDITIONS } from "./operands.ts";
 import type { A64Register } from "./registers.ts";
 
 /** `b.<cond>` per condition, made once. */
@@ -56,15 +56,7 @@ export function bcond(
   condition: unknown,
   target: unknown,
 ): void {
-  const code = conditionCode(condition);
-  if (code === -1) {
-    throw invalidOperand(
-      "b.cond",
-      `unknown condition ${
-        typeof condition === "string" ? condition : describeOperand(condition)
-      }`,
-    );
-  }
+  const code = conditionIn(CONDITIONS, "b.cond", condition);
   toLabel(
     e,
     B_COND[condition as string],

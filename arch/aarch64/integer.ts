@@ -8,6 +8,7 @@
 
 import {
   type CodeEmitter,
+  conditionIn,
   describeOperand,
   inRange,
   invalidOperand,
@@ -24,7 +25,7 @@ import {
   SP,
   ZR,
 } from "./encoding.ts";
-import { conditionCode } from "./operands.ts";
+import { CONDITIONS } from "./operands.ts";
 import { A64Register, wzr, xzr } from "./registers.ts";
 
 /**
@@ -358,20 +359,6 @@ export function shift(
   e.word(base | n64 | (immr << 16) | (imms << 10) | (n << 5) | d);
 }
 
-/** The condition's code, or an error naming `m`. */
-function checkedCondition(m: string, condition: unknown): number {
-  const code = conditionCode(condition);
-  if (code === -1) {
-    throw invalidOperand(
-      m,
-      `unknown condition ${
-        typeof condition === "string" ? condition : describeOperand(condition)
-      }`,
-    );
-  }
-  return code;
-}
-
 /**
  * `cset rd, cond` (`csinc rd, zr, zr, invert(cond)`).
  *
@@ -381,7 +368,7 @@ function checkedCondition(m: string, condition: unknown): number {
  */
 export function cset(e: CodeEmitter, rd: unknown, condition: unknown): void {
   const m = "cset";
-  const code = checkedCondition(m, condition);
+  const code = conditionIn(CONDITIONS, m, condition);
   if (code >= 14) {
     throw invalidOperand(m, `condition ${condition} is not allowed`);
   }
@@ -406,7 +393,7 @@ export function csel(
   condition: unknown,
 ): void {
   const m = "csel";
-  const code = checkedCondition(m, condition);
+  const code = conditionIn(CONDITIONS, m, condition);
   const bits = sameSize3(m, rd, rn, rm);
   const d = registerCode(m, rd, ZR);
   const n = registerCode(m, rn, ZR);

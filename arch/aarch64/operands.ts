@@ -212,16 +212,3 @@ export const CONDITIONS: Readonly<Record<Condition, number>> = {
   al: 14,
   nv: 15,
 };
-
-/**
- * A condition's code, or -1 for anything that is not one of
- * {@linkcode CONDITIONS}' own keys.
- *
- * @param condition Anything.
- * @returns 0..15, or -1.
- */
-export function conditionCode(condition: unknown): number {
-  return typeof condition === "string" && Object.hasOwn(CONDITIONS, condition)
-    ? CONDITIONS[condition as Condition]
-    : -1;
-}

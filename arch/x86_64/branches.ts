@@ -10,13 +10,13 @@
 
 import {
   type CodeEmitter,
-  describeOperand,
+  conditionIn,
   Fixup,
   invalidOperand,
 } from "../assembler.ts";
 import { emitRm, needsByteRex } from "./encoding.ts";
 import { wideRegisterPair } from "./integer.ts";
-import { type Condition, conditionCode, CONDITIONS } from "./operands.ts";
+import { type Condition, CONDITIONS } from "./operands.ts";
 import { X86Register } from "./registers.ts";
 import type { X86Memory } from "./operands.ts";
 
@@ -31,20 +31,6 @@ function names(prefix: string): Record<string, string> {
 const JCC = names("j");
 const SETCC = names("set");
 const CMOVCC = names("cmov");
-
-/** The condition's code, or an error naming `family`. */
-function checkedCondition(family: string, condition: unknown): number {
-  const code = conditionCode(condition);
-  if (code === -1) {
-    throw invalidOperand(
-      family,
-      `unknown condition ${
-        typeof condition === "string" ? condition : describeOperand(condition)
-      }`,
-    );
-  }
-  return code;
-}
 
 /**
  * `jmp label` (rel8 or rel32, chosen at layout) or `jmp r64`.
@@ -92,7 +78,7 @@ export function call(e: CodeEmitter, target: unknown): void {
  * @param target A label of this assembler.
  */
 export function jcc(e: CodeEmitter, condition: unknown, target: unknown): void {
-  const code = checkedCondition("jcc", condition);
+  const code = conditionIn(CONDITIONS, "jcc", condition);
   jumpIf(e, code, JCC[condition as Condition], target);
 }
 
@@ -126,7 +112,7 @@ export function jumpIf(
  * @param dst An 8-bit register.
  */
 export function setcc(e: CodeEmitter, condition: unknown, dst: unknown): void {
-  const code = checkedCondition("setcc", condition);
+  const code = conditionIn(CONDITIONS, "setcc", condition);
   const m = SETCC[condition as Condition];
   if (!(dst instanceof X86Register) || dst.bits !== 8) {
     throw invalidOperand(m, "the destination must be an 8-bit register");
@@ -148,7 +134,7 @@ export function cmovcc(
   dst: unknown,
   src: unknown,
 ): void {
-  const code = checkedCondition("cmovcc", condition);
+  const code = conditionIn(CONDITIONS, "cmovcc", condition);
   const m = CMOVCC[condition as Condition];
   const bits = wideRegisterPair(m, dst, src);
   emitRm(

@@ -293,16 +293,3 @@ export type X86Operand = X86Register | X86Memory;
  * ```
  */
 export type Immediate = number | bigint;
-
-/**
- * A condition's code, or -1 for anything that is not one of
- * {@linkcode CONDITIONS}' own keys.
- *
- * @param condition Anything.
- * @returns 0..15, or -1.
- */
-export function conditionCode(condition: unknown): number {
-  return typeof condition === "string" && Object.hasOwn(CONDITIONS, condition)
-    ? CONDITIONS[condition as Condition]
-    : -1;
-}
