@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  AssemblerBase,
-  type CodeEmitter,
-  emitterOf,
-  type Label,
-} from "../assembler.ts";
+import { type CodeEmitter, emitterOf, type Label } from "../assembler.ts";
 import * as branches from "./branches.ts";
 import { emitFixed } from "./encoding.ts";
 import * as integer from "./integer.ts";
@@ -23,6 +18,7 @@ import {
   type X86Operand,
 } from "./operands.ts";
 import type { X86Register } from "./registers.ts";
+import { X86SimdAssembler } from "./simd_assembler.ts";
 
 /**
  * An x86-64 assembler. Methods are GNU as's mnemonics in lower case with
@@ -45,7 +41,7 @@ import type { X86Register } from "./registers.ts";
  * console.log(a.bytes().length);
  * ```
  */
-export class Assembler extends AssemblerBase {
+export class Assembler extends X86SimdAssembler {
   readonly #code: CodeEmitter = emitterOf(this);
 
   /**

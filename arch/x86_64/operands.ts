@@ -17,7 +17,8 @@ import { X86Register } from "./registers.ts";
  * A memory operand: `[base + index*scale + displacement]`, or
  * `[rip + label]`, with an access size where no register implies one.
  * Made with {@linkcode mem}, sized with {@linkcode byte},
- * {@linkcode dword} and {@linkcode qword}.
+ * {@linkcode dword}, {@linkcode qword}, {@linkcode xmmword} and
+ * {@linkcode ymmword}.
  *
  * @example Addressing an array element
  * ```ts
@@ -36,7 +37,8 @@ export class X86Memory {
    * @param scale The index's scale.
    * @param displacement A signed 32-bit displacement.
    * @param label For `[rip + label]`.
-   * @param size The access size in bits, where it must be stated.
+   * @param size The access size in bits, where it must be stated (vector
+   *   instructions mostly imply it).
    */
   constructor(
     readonly base: X86Register | undefined,
@@ -44,7 +46,7 @@ export class X86Memory {
     readonly scale: 1 | 2 | 4 | 8,
     readonly displacement: number,
     readonly label: Label | undefined,
-    readonly size: 8 | 32 | 64 | undefined,
+    readonly size: MemorySize | undefined,
   ) {}
 }
 
@@ -126,7 +128,21 @@ export function mem(
   return new X86Memory(base, index, scale ?? 1, disp, undefined, undefined);
 }
 
-function sized(operand: X86Memory, size: 8 | 32 | 64): X86Memory {
+/**
+ * The access sizes a memory operand can state, in bits.
+ *
+ * @example A vector-sized access
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mem, rdi, ymmword, type MemorySize } from "@bcpl/jit-memory/x86_64";
+ *
+ * const size: MemorySize | undefined = ymmword(mem(rdi)).size;
+ * assert.equal(size, 256);
+ * ```
+ */
+export type MemorySize = 8 | 32 | 64 | 128 | 256;
+
+function sized(operand: X86Memory, size: MemorySize): X86Memory {
   if (!(operand instanceof X86Memory)) {
     throw invalidOperand("ptr", "expected a memory operand from mem()");
   }
@@ -189,6 +205,47 @@ export function dword(operand: X86Memory): X86Memory {
  */
 export function qword(operand: X86Memory): X86Memory {
   return sized(operand, 64);
+}
+
+/**
+ * `XMMWORD PTR`: a memory operand accessed as 128 bits. Vector
+ * instructions imply their access size, so this is needed only where GNU
+ * as needs it too (such as `vcvttpd2dq`, whose source may be 128 or 256
+ * bits).
+ *
+ * @param operand A memory operand.
+ * @returns The same operand, sized.
+ *
+ * @example Narrowing four doubles read from memory
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Assembler, mem, rdi, xmm0, xmmword } from "@bcpl/jit-memory/x86_64";
+ *
+ * const code = new Assembler().vcvttpd2dq(xmm0, xmmword(mem(rdi))).bytes();
+ * assert.deepEqual([...code], [0xc5, 0xf9, 0xe6, 0x07]);
+ * ```
+ */
+export function xmmword(operand: X86Memory): X86Memory {
+  return sized(operand, 128);
+}
+
+/**
+ * `YMMWORD PTR`: a memory operand accessed as 256 bits.
+ *
+ * @param operand A memory operand.
+ * @returns The same operand, sized.
+ *
+ * @example Narrowing eight doubles read from memory
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Assembler, mem, rdi, xmm0, ymmword } from "@bcpl/jit-memory/x86_64";
+ *
+ * const code = new Assembler().vcvttpd2dq(xmm0, ymmword(mem(rdi))).bytes();
+ * assert.deepEqual([...code], [0xc5, 0xfd, 0xe6, 0x07]);
+ * ```
+ */
+export function ymmword(operand: X86Memory): X86Memory {
+  return sized(operand, 256);
 }
 
 /**
