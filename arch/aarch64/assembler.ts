@@ -7,17 +7,25 @@
  */
 
 import {
-  AssemblerBase,
   type CodeEmitter,
+  describeOperand,
   emitterOf,
   Fixup,
+  invalidOperand,
   type Label,
 } from "../assembler.ts";
 import * as branches from "./branches.ts";
 import * as integer from "./integer.ts";
 import * as memory from "./memory.ts";
+import * as neon from "./neon.ts";
 import type { A64Memory, Condition } from "./operands.ts";
-import { type A64Register, x30 } from "./registers.ts";
+import { A64Register, x30 } from "./registers.ts";
+import { A64SimdAssembler } from "./simd_assembler.ts";
+import {
+  A64Arrangement,
+  A64Element,
+  type A64ScalarRegister,
+} from "./vector_registers.ts";
 
 /**
  * An AArch64 assembler. Methods are GNU as's mnemonics in lower case with
@@ -39,7 +47,7 @@ import { type A64Register, x30 } from "./registers.ts";
  * console.log(a.instructions().length); // 9
  * ```
  */
-export class Assembler extends AssemblerBase {
+export class Assembler extends A64SimdAssembler {
   readonly #code: CodeEmitter = emitterOf(this);
 
   /**
@@ -132,8 +140,28 @@ export class Assembler extends AssemblerBase {
    *   .mov(x0, 0x1234_5678_9abc_def0n); // movz + 3 movk
    * ```
    */
-  mov(rd: A64Register, source: A64Register | number | bigint): this {
-    integer.mov(this.#code, rd, source);
+  mov(
+    rd: A64Register | A64Arrangement | A64Element,
+    source: A64Register | A64Arrangement | A64Element | number | bigint,
+  ): this {
+    if (rd instanceof A64Arrangement) {
+      // mov vd.T, vn.T is orr vd.T, vn.T, vn.T.
+      neon.logic(this.#code, "mov", 0, 2, rd, source, source);
+    } else if (rd instanceof A64Element) {
+      neon.ins(this.#code, "mov", rd, source);
+    } else if (source instanceof A64Element) {
+      if (!(rd instanceof A64Register) || source.elementBits !== rd.bits) {
+        throw invalidOperand(
+          "mov",
+          `mov takes an s element to a w register or a d element to an x register (else umov or smov), not ${
+            describeOperand(rd)
+          }, ${source}`,
+        );
+      }
+      neon.moveToGeneral(this.#code, "mov", false, rd, source);
+    } else {
+      integer.mov(this.#code, rd, source);
+    }
     return this;
   }
 
@@ -156,11 +184,24 @@ export class Assembler extends AssemblerBase {
    * ```
    */
   add(
-    rd: A64Register,
-    rn: A64Register,
-    operand: A64Register | number,
+    rd: A64Register | A64Arrangement,
+    rn: A64Register | A64Arrangement,
+    operand: A64Register | A64Arrangement | number,
     shift?: 0 | 12,
   ): this {
+    if (rd instanceof A64Arrangement) {
+      neon.threeSame(
+        this.#code,
+        "add",
+        0,
+        0x10,
+        neon.Arrangements.integer,
+        rd,
+        rn,
+        operand,
+      );
+      return this;
+    }
     integer.addSub(this.#code, "add", false, false, rd, rn, operand, shift);
     return this;
   }
@@ -182,11 +223,24 @@ export class Assembler extends AssemblerBase {
    * ```
    */
   sub(
-    rd: A64Register,
-    rn: A64Register,
-    operand: A64Register | number,
+    rd: A64Register | A64Arrangement,
+    rn: A64Register | A64Arrangement,
+    operand: A64Register | A64Arrangement | number,
     shift?: 0 | 12,
   ): this {
+    if (rd instanceof A64Arrangement) {
+      neon.threeSame(
+        this.#code,
+        "sub",
+        1,
+        0x10,
+        neon.Arrangements.integer,
+        rd,
+        rn,
+        operand,
+      );
+      return this;
+    }
     integer.addSub(this.#code, "sub", true, false, rd, rn, operand, shift);
     return this;
   }
@@ -335,7 +389,24 @@ export class Assembler extends AssemblerBase {
    * new Assembler().mul(x0, x0, x1);
    * ```
    */
-  mul(rd: A64Register, rn: A64Register, rm: A64Register): this {
+  mul(
+    rd: A64Register | A64Arrangement,
+    rn: A64Register | A64Arrangement,
+    rm: A64Register | A64Arrangement,
+  ): this {
+    if (rd instanceof A64Arrangement) {
+      neon.threeSame(
+        this.#code,
+        "mul",
+        0,
+        0x13,
+        neon.Arrangements.narrow,
+        rd,
+        rn,
+        rm,
+      );
+      return this;
+    }
     integer.threeSource(
       this.#code,
       "mul",
@@ -456,10 +527,14 @@ export class Assembler extends AssemblerBase {
    * ```
    */
   and(
-    rd: A64Register,
-    rn: A64Register,
-    operand: A64Register | number | bigint,
+    rd: A64Register | A64Arrangement,
+    rn: A64Register | A64Arrangement,
+    operand: A64Register | A64Arrangement | number | bigint,
   ): this {
+    if (rd instanceof A64Arrangement) {
+      neon.logic(this.#code, "and", 0, 0, rd, rn, operand);
+      return this;
+    }
     integer.logical(this.#code, "and", 0, rd, rn, operand);
     return this;
   }
@@ -480,10 +555,14 @@ export class Assembler extends AssemblerBase {
    * ```
    */
   orr(
-    rd: A64Register,
-    rn: A64Register,
-    operand: A64Register | number | bigint,
+    rd: A64Register | A64Arrangement,
+    rn: A64Register | A64Arrangement,
+    operand: A64Register | A64Arrangement | number | bigint,
   ): this {
+    if (rd instanceof A64Arrangement) {
+      neon.logic(this.#code, "orr", 0, 2, rd, rn, operand);
+      return this;
+    }
     integer.logical(this.#code, "orr", 1, rd, rn, operand);
     return this;
   }
@@ -504,10 +583,14 @@ export class Assembler extends AssemblerBase {
    * ```
    */
   eor(
-    rd: A64Register,
-    rn: A64Register,
-    operand: A64Register | number | bigint,
+    rd: A64Register | A64Arrangement,
+    rn: A64Register | A64Arrangement,
+    operand: A64Register | A64Arrangement | number | bigint,
   ): this {
+    if (rd instanceof A64Arrangement) {
+      neon.logic(this.#code, "eor", 1, 0, rd, rn, operand);
+      return this;
+    }
     integer.logical(this.#code, "eor", 2, rd, rn, operand);
     return this;
   }
@@ -573,7 +656,7 @@ export class Assembler extends AssemblerBase {
   }
 
   /**
-   * `ldr`: load an x or w register.
+   * `ldr`: load an x or w register, or a b, h, s, d or q register.
    *
    * @param rt The destination (`xzr`/`wzr` allowed).
    * @param address {@linkcode mem}, {@linkcode pre} or {@linkcode post}.
@@ -586,13 +669,13 @@ export class Assembler extends AssemblerBase {
    * new Assembler().ldr(x0, mem(x1, x2, 3));
    * ```
    */
-  ldr(rt: A64Register, address: A64Memory): this {
+  ldr(rt: A64Register | A64ScalarRegister, address: A64Memory): this {
     memory.loadStore(this.#code, "ldr", true, false, rt, address);
     return this;
   }
 
   /**
-   * `str`: store an x or w register.
+   * `str`: store an x or w register, or a b, h, s, d or q register.
    *
    * @param rt The value (`xzr`/`wzr` allowed).
    * @param address {@linkcode mem}, {@linkcode pre} or {@linkcode post}.
@@ -605,8 +688,51 @@ export class Assembler extends AssemblerBase {
    * new Assembler().str(w0, mem(sp, 12));
    * ```
    */
-  str(rt: A64Register, address: A64Memory): this {
+  str(rt: A64Register | A64ScalarRegister, address: A64Memory): this {
     memory.loadStore(this.#code, "str", false, false, rt, address);
+    return this;
+  }
+
+  /**
+   * `ldur`: load with an unscaled offset, -256..255 (`ldr` picks this
+   * form itself where its scaled one cannot hold the offset).
+   *
+   * @param rt An x or w register, or a b, h, s, d or q register.
+   * @param address `mem(base, offset)`.
+   * @returns This assembler.
+   *
+   * @example An odd offset
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Assembler, d0, mem, x1 } from "@bcpl/jit-memory/aarch64";
+   *
+   * const code = new Assembler().ldur(d0, mem(x1, -3)).bytes(); // ldur d0, [x1, #-3]
+   * assert.equal(new DataView(code.buffer).getUint32(0, true), 0xfc5fd020);
+   * ```
+   */
+  ldur(rt: A64Register | A64ScalarRegister, address: A64Memory): this {
+    memory.loadStore(this.#code, "ldur", true, false, rt, address, true);
+    return this;
+  }
+
+  /**
+   * `stur`: store with an unscaled offset, -256..255.
+   *
+   * @param rt An x or w register, or a b, h, s, d or q register.
+   * @param address `mem(base, offset)`.
+   * @returns This assembler.
+   *
+   * @example Storing below the base
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Assembler, mem, x0, x29 } from "@bcpl/jit-memory/aarch64";
+   *
+   * const code = new Assembler().stur(x0, mem(x29, -8)).bytes(); // stur x0, [x29, #-8]
+   * assert.equal(new DataView(code.buffer).getUint32(0, true), 0xf81f83a0);
+   * ```
+   */
+  stur(rt: A64Register | A64ScalarRegister, address: A64Memory): this {
+    memory.loadStore(this.#code, "stur", false, false, rt, address, true);
     return this;
   }
 
@@ -649,7 +775,7 @@ export class Assembler extends AssemblerBase {
   }
 
   /**
-   * `ldp`: load a pair of registers.
+   * `ldp`: load a pair of registers (x, w, or s, d, q).
    *
    * @param rt1 The first destination.
    * @param rt2 The second destination.
@@ -663,13 +789,17 @@ export class Assembler extends AssemblerBase {
    * new Assembler().ldp(x29, x30, post(sp, 16)).ret();
    * ```
    */
-  ldp(rt1: A64Register, rt2: A64Register, address: A64Memory): this {
+  ldp(
+    rt1: A64Register | A64ScalarRegister,
+    rt2: A64Register | A64ScalarRegister,
+    address: A64Memory,
+  ): this {
     memory.pair(this.#code, "ldp", true, rt1, rt2, address);
     return this;
   }
 
   /**
-   * `stp`: store a pair of registers.
+   * `stp`: store a pair of registers (x, w, or s, d, q).
    *
    * @param rt1 The first value.
    * @param rt2 The second value.
@@ -683,7 +813,11 @@ export class Assembler extends AssemblerBase {
    * new Assembler().stp(x29, x30, pre(sp, -16)).mov(x29, sp);
    * ```
    */
-  stp(rt1: A64Register, rt2: A64Register, address: A64Memory): this {
+  stp(
+    rt1: A64Register | A64ScalarRegister,
+    rt2: A64Register | A64ScalarRegister,
+    address: A64Memory,
+  ): this {
     memory.pair(this.#code, "stp", false, rt1, rt2, address);
     return this;
   }

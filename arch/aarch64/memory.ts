@@ -5,15 +5,34 @@
  * @module
  */
 
-import { type CodeEmitter, invalidOperand } from "../assembler.ts";
+import {
+  type CodeEmitter,
+  describeOperand,
+  invalidOperand,
+} from "../assembler.ts";
 import { registerCode, sameSize2, ZR } from "./encoding.ts";
 import { A64Memory } from "./operands.ts";
 import type { A64Register } from "./registers.ts";
+import { A64ScalarRegister } from "./vector_registers.ts";
+
+/** log2 of a SIMD&FP register's size in bytes: b 0 ... q 4. */
+function scalarSize(r: A64ScalarRegister): number {
+  return r.bits === 8
+    ? 0
+    : r.bits === 16
+    ? 1
+    : r.bits === 32
+    ? 2
+    : r.bits === 64
+    ? 3
+    : 4;
+}
 
 /**
  * One register loaded or stored: `[base, #imm]` (scaled, or GNU as's
  * unscaled form for what the scaled one cannot hold), `[base, index, lsl
- * #s]`, pre- and post-index.
+ * #s]`, pre- and post-index. The register is general (w, x) or SIMD&FP
+ * (b, h, s, d, q).
  *
  * @param e The emitter.
  * @param m The mnemonic.
@@ -21,6 +40,8 @@ import type { A64Register } from "./registers.ts";
  * @param byteAccess Whether it accesses one byte (`ldrb`/`strb`).
  * @param rt The register.
  * @param address The memory operand.
+ * @param unscaled Whether only the unscaled offset form may be used
+ *   (`ldur`/`stur`).
  */
 export function loadStore(
   e: CodeEmitter,
@@ -29,11 +50,25 @@ export function loadStore(
   byteAccess: boolean,
   rt: unknown,
   address: unknown,
+  unscaled = false,
 ): void {
-  const t = registerCode(m, rt, ZR);
-  const bits = (rt as A64Register).bits;
-  if (byteAccess && bits !== 32) {
-    throw invalidOperand(m, "the register must be a w register");
+  // log2 of the access size, and the fixed bits: size, V and opc.
+  let size: number;
+  let top: number;
+  let t: number;
+  if (rt instanceof A64ScalarRegister && !byteAccess) {
+    t = rt.code;
+    size = scalarSize(rt);
+    top = ((size & 3) << 30) | 0x04000000 | (size === 4 ? 0x800000 : 0) |
+      (load ? 0x400000 : 0);
+  } else {
+    t = registerCode(m, rt, ZR);
+    const bits = (rt as A64Register).bits;
+    if (byteAccess && bits !== 32) {
+      throw invalidOperand(m, "the register must be a w register");
+    }
+    size = byteAccess ? 0 : bits === 64 ? 3 : 2;
+    top = (size << 30) | (load ? 0x400000 : 0);
   }
   if (!(address instanceof A64Memory)) {
     throw invalidOperand(
@@ -41,15 +76,18 @@ export function loadStore(
       "expected a memory operand from mem(), pre() or post()",
     );
   }
-  // log2 of the access size, and the size.
-  const size = byteAccess ? 0 : bits === 64 ? 3 : 2;
+  if (unscaled && address.mode !== "offset") {
+    throw invalidOperand(m, "takes mem(base, offset) only");
+  }
   const bytes = 1 << size;
   const n = address.base.code;
-  const top = (size << 30) | (load ? 0x400000 : 0);
   const offset = address.offset;
   switch (address.mode) {
     case "offset": {
-      if (offset >= 0 && offset % bytes === 0 && offset / bytes <= 0xfff) {
+      if (
+        !unscaled && offset >= 0 && offset % bytes === 0 &&
+        offset / bytes <= 0xfff
+      ) {
         e.word(top | 0x39000000 | ((offset / bytes) << 10) | (n << 5) | t);
         return;
       }
@@ -61,9 +99,11 @@ export function loadStore(
       }
       throw invalidOperand(
         m,
-        `offset ${offset} is neither a multiple of ${bytes} in 0..${
-          0xfff * bytes
-        } nor in -256..255`,
+        unscaled
+          ? `offset ${offset} is not -256..255`
+          : `offset ${offset} is neither a multiple of ${bytes} in 0..${
+            0xfff * bytes
+          } nor in -256..255`,
       );
     }
     case "pre":
@@ -100,8 +140,8 @@ export function loadStore(
 }
 
 /**
- * `ldp`/`stp`: two registers of one size, at a scaled 7-bit offset, with
- * or without pre- or post-index.
+ * `ldp`/`stp`: two registers of one size (general, or SIMD&FP s, d, q),
+ * at a scaled 7-bit offset, with or without pre- or post-index.
  *
  * @param e The emitter.
  * @param m The mnemonic.
@@ -118,13 +158,37 @@ export function pair(
   rt2: unknown,
   address: unknown,
 ): void {
-  const bits = sameSize2(m, rt1, rt2);
-  const t1 = registerCode(m, rt1, ZR);
-  const t2 = registerCode(m, rt2, ZR);
+  let opc: number;
+  let scale: number;
+  let t1: number;
+  let t2: number;
+  if (rt1 instanceof A64ScalarRegister) {
+    if (
+      !(rt2 instanceof A64ScalarRegister) || rt2.bits !== rt1.bits ||
+      rt1.bits < 32
+    ) {
+      throw invalidOperand(
+        m,
+        `expected two s, d or q registers of one size, got ${rt1}, ${
+          describeOperand(rt2)
+        }`,
+      );
+    }
+    const size = scalarSize(rt1);
+    opc = ((size - 2) << 30) | 0x04000000;
+    scale = 1 << size;
+    t1 = rt1.code;
+    t2 = rt2.code;
+  } else {
+    const bits = sameSize2(m, rt1, rt2);
+    t1 = registerCode(m, rt1, ZR);
+    t2 = registerCode(m, rt2, ZR);
+    opc = bits === 64 ? 0x80000000 : 0;
+    scale = bits === 64 ? 8 : 4;
+  }
   if (!(address instanceof A64Memory) || address.mode === "register") {
     throw invalidOperand(m, "expected mem(base, imm), pre() or post()");
   }
-  const scale = bits === 64 ? 8 : 4;
   const offset = address.offset;
   if (
     offset % scale !== 0 || !(offset / scale >= -64 && offset / scale <= 63)
@@ -138,7 +202,7 @@ export function pair(
   }
   const mode = address.mode === "post" ? 1 : address.mode === "offset" ? 2 : 3;
   e.word(
-    (bits === 64 ? 0x80000000 : 0) | 0x28000000 | (mode << 23) |
+    opc | 0x28000000 | (mode << 23) |
       (load ? 0x400000 : 0) | (((offset / scale) & 0x7f) << 15) | (t2 << 10) |
       (address.base.code << 5) | t1,
   );

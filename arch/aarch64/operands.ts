@@ -89,10 +89,10 @@ export function mem(
         }`,
       );
     }
-    if (shift !== undefined && !inRange(shift, 0, 3)) {
+    if (shift !== undefined && !inRange(shift, 0, 4)) {
       throw invalidOperand(
         "mem",
-        `index shift ${describeOperand(shift)} is not 0..3`,
+        `index shift ${describeOperand(shift)} is not 0..4`,
       );
     }
     return new A64Memory("register", base, 0, offsetOrIndex, shift ?? 0);
