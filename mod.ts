@@ -56,3 +56,8 @@ export {
   type NativeFunction,
 } from "./native_function.ts";
 export type { ByteSource } from "./validate.ts";
+export {
+  type CpuFeature,
+  type CpuFeatures,
+  cpuFeatures,
+} from "./cpu_features.ts";

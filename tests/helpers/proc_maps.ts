@@ -38,6 +38,17 @@ let buffer = new Uint8Array(65536);
  * @throws {Error} When it cannot be opened or read.
  */
 export function readProcFile(path: string): string {
+  return decoder.decode(readProcBytes(path));
+}
+
+/**
+ * Reads a file of /proc whole as bytes (`/proc/self/auxv`), through libc.
+ *
+ * @param path The file.
+ * @returns A view of its bytes, valid until the next read.
+ * @throws {Error} When it cannot be opened or read.
+ */
+export function readProcBytes(path: string): Uint8Array {
   const fd = libc().open(encoder.encode(`${path}\0`), 0);
   if (fd < 0) throw new Error(`cannot open ${path}`);
   let length = 0;
@@ -57,7 +68,7 @@ export function readProcFile(path: string): string {
   } finally {
     libc().close(fd);
   }
-  return decoder.decode(buffer.subarray(0, length));
+  return buffer.subarray(0, length);
 }
 
 /**
