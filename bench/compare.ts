@@ -17,6 +17,7 @@ import {
   gnuAsTimer,
   MIX_INSTRUCTIONS,
 } from "./assembler_operations.ts";
+import { createKernelOperations } from "./kernel_operations.ts";
 import { createOperations, type Operation } from "./operations.ts";
 
 const TRIALS = Number(Deno.env.get("TRIALS") ?? 11);
@@ -71,7 +72,13 @@ async function cTrial(operation: Operation): Promise<number> {
   return Number(new TextDecoder().decode(result.stdout));
 }
 
-function denoTrial(operation: Operation | AssemblerOperation): number {
+function denoTrial(
+  operation: Operation | AssemblerOperation | {
+    iterations: number;
+    batch?: number;
+    run(): unknown;
+  },
+): number {
   for (let n = 0; n < operation.iterations / 10 + 1; n++) operation.run();
   const start = performance.now();
   for (let n = 0; n < operation.iterations; n++) operation.run();
@@ -218,6 +225,7 @@ console.log(
     }× (target ≤ 2×: ${filledNs / unfilledNs <= 2 ? "met" : "MISSED"}).`,
 );
 if (filledNs / unfilledNs > 2) missed++;
+
 if (missed > 0) console.log(`\n${missed} target(s) missed.`);
 
 // The assemblers: rates against the targets of the issue that set them,
@@ -308,6 +316,45 @@ for (const arch of ["x86_64", "aarch64"] as const) {
     } B | ${memory.retained.toFixed(1)} kept, ${
       memory.garbage.toFixed(1)
     } garbage | ${verdict(memory.garbage <= 16, "garbage ≤ 16 B")} |`,
+  );
+}
+// Numeric kernels: TypeScript loops against the JIT'd paths this CPU runs.
+const kernelOperations = createKernelOperations();
+const kernelTimes = new Map<string, number[]>();
+for (let trial = 0; trial < TRIALS; trial++) {
+  for (const operation of kernelOperations) {
+    push(kernelTimes, operation.name, denoTrial(operation));
+  }
+}
+console.log(
+  `\nFloating point and SIMD kernels: medians of ${TRIALS} trials, ` +
+    "microseconds per call (fast calls; speed-up over the TypeScript loop).\n",
+);
+const kernelPaths = [
+  ...new Set(
+    kernelOperations.filter((o) => o.path !== "typescript").map((o) => o.path),
+  ),
+];
+console.log(`| kernel | TypeScript | ${kernelPaths.join(" | ")} | target |`);
+console.log(
+  `| --- | ---: | ${kernelPaths.map(() => "---:").join(" | ")} | --- |`,
+);
+for (const kernel of ["dot", "axpy", "convolve"]) {
+  const typescript = median(kernelTimes.get(`${kernel}_typescript`)!);
+  const label = kernelOperations.find((o) => o.kernel === kernel)!.label
+    .replace(/: TypeScript loop$/, "");
+  const cells = kernelPaths.map((path) => {
+    const time = median(kernelTimes.get(`${kernel}_${path}`)!);
+    return `${(time / 1e3).toFixed(2)} µs (${(typescript / time).toFixed(1)}×)`;
+  });
+  const avx = kernelTimes.get(`${kernel}_avx2+fma`);
+  const target = kernel === "dot" && avx !== undefined
+    ? verdict(typescript / median(avx) >= 3, "avx2+fma ≥ 3× the loop")
+    : "";
+  console.log(
+    `| ${label} | ${(typescript / 1e3).toFixed(2)} µs | ${
+      cells.join(" | ")
+    } | ${target} |`,
   );
 }
 if (missed > 0) console.log(`\n${missed} target(s) missed in all.`);

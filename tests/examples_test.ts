@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { callingConvention } from "../arch/x86_64.ts";
+import { cpuFeatures } from "../mod.ts";
 import { type Compiled, describeTarget } from "../examples/bcpl/compiler.ts";
 import { VIEW_REWRITES_INVISIBLE } from "./helpers/emulation.ts";
 import { runDeno } from "./helpers/deno_child.ts";
@@ -112,4 +113,24 @@ Deno.test("examples/bcpl/demo.ts runs demo.b and times three ways (--quick)", as
       ),
     );
   }
+});
+
+Deno.test("examples/kernels.ts checks every kernel path the CPU runs against TypeScript", async () => {
+  const result = await runDeno([
+    "run",
+    "--allow-ffi",
+    example("kernels.ts"),
+    "--check",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const cpu = cpuFeatures();
+  const paths = cpu.arch === "x86_64"
+    ? ["sse2", ...(cpu.has("avx2") && cpu.has("fma") ? ["avx2+fma"] : [])]
+    : ["neon"];
+  assert.equal(
+    result.stdout.trim(),
+    paths.map((path) =>
+      `${path}: dot, axpy and convolve3x3 agree with TypeScript`
+    ).join("\n"),
+  );
 });
