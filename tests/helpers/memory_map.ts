@@ -29,6 +29,12 @@ export interface Mapping {
 export interface MemoryMapBackend {
   /** Every mapping of this process. */
   readMappings(): Mapping[];
+  /**
+   * The map for questions about given ranges: on Linux under qemu-user it
+   * adds the host mappings qemu leaves out of its `/proc/self/maps`
+   * (proc_maps.ts explains when).
+   */
+  rangeMappings(): Mapping[];
   /** The mappings overlapping `[start, start + size)`, nothing else read. */
   mappingsOverlapping(start: bigint, size: number): Mapping[];
   /** How many threads the process has now. */
@@ -144,7 +150,7 @@ export function mappingReader(): MappingReader {
         exactly(backend.mappingsOverlapping(start, size), start, size),
     };
   }
-  const mappings = readMappings();
+  const mappings = backend.rangeMappings();
   return {
     permissionsOf: (start, size) => permissionsIn(mappings, start, size),
     mappedExactly: (start, size) => exactly(mappings, start, size),

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { EMULATED } from "./emulation.ts";
 import type { Mapping, MemoryMapBackend } from "./memory_map.ts";
 
 const libcSymbols = {
@@ -16,6 +17,7 @@ const libcSymbols = {
   close: { parameters: ["i32"], result: "i32" },
   // int fcntl(int fd, int cmd, ...)
   fcntl: { parameters: ["i32", "i32"], result: "i32" },
+  gettid: { parameters: [], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 let opened: Deno.DynamicLibrary<typeof libcSymbols> | undefined;
@@ -71,18 +73,76 @@ export function readProcBytes(path: string): Uint8Array {
   return buffer.subarray(0, length);
 }
 
-/**
- * Reads and parses `/proc/self/maps`.
- *
- * @returns Every mapping of this process.
- */
-function readMappings(): Mapping[] {
-  const text = readProcFile("/proc/self/maps");
+function parseMappings(text: string): Mapping[] {
   return text.split("\n").filter((line) => line.length > 0).map((line) => {
     const [range, permissions, , , inode, ...rest] = line.split(/ +/);
     const [start, end] = range.split("-").map((hex) => BigInt(`0x${hex}`));
     return { start, end, permissions, inode, path: rest.join(" ") };
   });
+}
+
+/**
+ * The host mappings qemu-user leaves out of the guest's `/proc/self/maps`.
+ *
+ * qemu-user writes that file itself: one line per host mapping, with the
+ * guest flags of the mapping's first page, and no line at all for a host
+ * mapping whose pages are not all valid guest pages with at least those
+ * flags (`page_check_range` in its `open_self_maps`). The host kernel
+ * merges neighbouring anonymous mappings of equal host protection, guest
+ * or not, so a region placed next to one of qemu's own mappings can vanish
+ * from the guest's map while it is mapped: in long emulated runs a fresh
+ * read-write region sometimes did. The host's own map
+ * (`/proc/self/task/<tid>/maps`, which qemu passes through; guest and host
+ * addresses are equal here) still shows it. qemu maps guest-executable
+ * pages read-only on the host, so read-only pages found there are given
+ * back their guest `x`: jit-memory maps code read-execute and never leaves
+ * one of its regions read-only.
+ *
+ * @param listed The guest's map, as qemu-user wrote it.
+ * @returns The host mappings that overlap nothing listed.
+ */
+function hiddenByEmulator(listed: Mapping[]): Mapping[] {
+  const tid = libc().gettid();
+  const host = parseMappings(readProcFile(`/proc/self/task/${tid}/maps`));
+  return host.filter((mapping) =>
+    !listed.some((seen) => seen.start < mapping.end && seen.end > mapping.start)
+  ).map((mapping) => ({
+    ...mapping,
+    permissions: mapping.permissions.startsWith("r--")
+      ? `r-x${mapping.permissions.slice(3)}`
+      : mapping.permissions,
+  }));
+}
+
+/**
+ * Reads and parses `/proc/self/maps`; under qemu-user, with the shared
+ * memory (memfd) mappings qemu left out of it (see
+ * {@linkcode hiddenByEmulator}), which tests find by their names.
+ *
+ * @returns Every mapping of this process.
+ */
+function readMappings(): Mapping[] {
+  const listed = parseMappings(readProcFile("/proc/self/maps"));
+  if (!EMULATED) return listed;
+  const hidden = hiddenByEmulator(listed).filter((mapping) =>
+    mapping.path.startsWith("/memfd:")
+  );
+  return [...listed, ...hidden].sort((a, b) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : 0
+  );
+}
+
+/**
+ * The map for questions about particular address ranges: under
+ * qemu-user, with every host mapping it left out (ranges asked about are
+ * the tests' own regions; qemu's own mappings lie elsewhere).
+ *
+ * @returns The mappings.
+ */
+function rangeMappings(): Mapping[] {
+  const listed = parseMappings(readProcFile("/proc/self/maps"));
+  if (!EMULATED) return listed;
+  return [...listed, ...hiddenByEmulator(listed)];
 }
 
 /**
@@ -94,9 +154,10 @@ export function linuxMemoryMap(): MemoryMapBackend {
   libc();
   return {
     readMappings,
+    rangeMappings,
     mappingsOverlapping(start: bigint, size: number): Mapping[] {
       const end = start + BigInt(size);
-      return readMappings().filter((mapping) =>
+      return rangeMappings().filter((mapping) =>
         mapping.start < end && mapping.end > start
       );
     },

@@ -149,6 +149,7 @@ export function windowsMemoryMap(): MemoryMapBackend {
   kernel32();
   return {
     readMappings: () => walk(0n, 1n << 48n),
+    rangeMappings: () => walk(0n, 1n << 48n),
     mappingsOverlapping(start: bigint, size: number): Mapping[] {
       return walk(start, start + BigInt(Math.max(size, 1)));
     },
