@@ -20,7 +20,7 @@ import {
 } from "../arch/aarch64.ts";
 import * as a64 from "../arch/aarch64.ts";
 import { fmovImmediate } from "../arch/aarch64/floating_point.ts";
-import { JITMemoryManagerError } from "../mod.ts";
+import { rejectsInstruction } from "./helpers/error_code.ts";
 import { assertMatchesGnu, type Case, gnuAvailable } from "./helpers/gnu_as.ts";
 
 const ignore = !(await gnuAvailable("aarch64"));
@@ -556,16 +556,8 @@ gnuTest(
   ],
 );
 
-function rejects(emit: (a: Assembler) => unknown, message: RegExp): void {
-  const a = new Assembler().nop();
-  assert.throws(() => emit(a), (error: unknown) => {
-    assert.ok(error instanceof JITMemoryManagerError, String(error));
-    assert.equal(error.code, "INVALID_ARGUMENT");
-    assert.match(error.message, message);
-    return true;
-  });
-  assert.deepEqual([...a.bytes()], [0x1f, 0x20, 0x03, 0xd5], "nothing emitted");
-}
+const rejects = (emit: (a: Assembler) => unknown, message: RegExp) =>
+  rejectsInstruction(new Assembler(), emit, message);
 
 Deno.test("AArch64 SIMD bad operands throw INVALID_ARGUMENT naming the instruction and emit nothing", () => {
   const { s0, s1, d0, d1, d2, q0, v0, v1, v2, x0, w0, x1 } = a64;

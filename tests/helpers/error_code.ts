@@ -52,3 +52,25 @@ export function assertCode(
   assert.equal(error.code, code, error.message);
   return error;
 }
+
+/**
+ * Asserts that an instruction is rejected with `INVALID_ARGUMENT` and
+ * leaves nothing behind: it is emitted after a `nop`, and the program must
+ * still be that `nop` alone.
+ *
+ * @param assembler A new assembler of either CPU.
+ * @param emit Emits the bad instruction.
+ * @param message What the error's message must match.
+ */
+export function rejectsInstruction<A extends { nop(): A; bytes(): Uint8Array }>(
+  assembler: A,
+  emit: (a: A) => unknown,
+  message: RegExp,
+): void {
+  const a = assembler.nop();
+  const before = [...a.bytes()];
+  const error = thrownError(() => emit(a));
+  assert.equal(error.code, "INVALID_ARGUMENT", error.message);
+  assert.match(error.message, message);
+  assert.deepEqual([...a.bytes()], before, "nothing emitted");
+}
