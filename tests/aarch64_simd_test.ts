@@ -62,7 +62,11 @@ const CONDITIONS: Condition[] = [
 ];
 
 type Method = (...args: unknown[]) => unknown;
+/** Every mnemonic the GNU comparisons below have assembled. */
+const covered = new Set<string>();
+
 function one(mnemonic: string, args: unknown[], source?: string): Case {
+  covered.add(mnemonic);
   const a = new Assembler();
   (a as unknown as Record<string, Method>)[mnemonic].apply(a, args);
   return {
@@ -555,6 +559,22 @@ gnuTest(
     ),
   ],
 );
+
+// Registered after the comparisons, so it runs after them.
+Deno.test({
+  name:
+    "AArch64 SIMD: every floating-point and vector method is compared with GNU as",
+  ignore,
+  fn() {
+    const methods = [
+      ...Object.getOwnPropertyNames(a64.A64SimdAssembler.prototype),
+      // Shared with integer instructions, on Assembler itself.
+      ..."add sub mul and orr eor mov ldr str ldp stp ldur stur".split(" "),
+    ].filter((name) => name !== "constructor");
+    assert.deepEqual(methods.filter((m) => !covered.has(m)), []);
+    assert.ok(methods.length >= 80, `only ${methods.length} methods`);
+  },
+});
 
 const rejects = (emit: (a: Assembler) => unknown, message: RegExp) =>
   rejectsInstruction(new Assembler(), emit, message);
