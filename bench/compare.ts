@@ -17,7 +17,11 @@ import {
   gnuAsTimer,
   MIX_INSTRUCTIONS,
 } from "./assembler_operations.ts";
-import { createKernelOperations } from "./kernel_operations.ts";
+import {
+  bestTypeScriptDot,
+  createKernelOperations,
+  VECTOR_LENGTH,
+} from "./kernel_operations.ts";
 import { createOperations, type Operation } from "./operations.ts";
 
 const TRIALS = Number(Deno.env.get("TRIALS") ?? 11);
@@ -325,6 +329,7 @@ for (let trial = 0; trial < TRIALS; trial++) {
   for (const operation of kernelOperations) {
     push(kernelTimes, operation.name, denoTrial(operation));
   }
+  push(kernelTimes, "dot_typescript_best", bestTypeScriptDot());
 }
 console.log(
   `\nFloating point and SIMD kernels: medians of ${TRIALS} trials, ` +
@@ -339,22 +344,36 @@ console.log(`| kernel | TypeScript | ${kernelPaths.join(" | ")} | target |`);
 console.log(
   `| --- | ---: | ${kernelPaths.map(() => "---:").join(" | ")} | --- |`,
 );
-for (const kernel of ["dot", "axpy", "convolve"]) {
-  const typescript = median(kernelTimes.get(`${kernel}_typescript`)!);
-  const label = kernelOperations.find((o) => o.kernel === kernel)!.label
-    .replace(/: TypeScript loop$/, "");
+const kernelRow = (label: string, typescript: number, kernel: string) => {
   const cells = kernelPaths.map((path) => {
     const time = median(kernelTimes.get(`${kernel}_${path}`)!);
     return `${(time / 1e3).toFixed(2)} µs (${(typescript / time).toFixed(1)}×)`;
   });
-  const avx = kernelTimes.get(`${kernel}_avx2+fma`);
-  const target = kernel === "dot" && avx !== undefined
-    ? verdict(typescript / median(avx) >= 3, "avx2+fma ≥ 3× the loop")
-    : "";
-  console.log(
-    `| ${label} | ${(typescript / 1e3).toFixed(2)} µs | ${
-      cells.join(" | ")
-    } | ${target} |`,
-  );
+  return `| ${label} | ${(typescript / 1e3).toFixed(2)} µs | ${
+    cells.join(" | ")
+  } |`;
+};
+// V8 compiles this loop anywhere from 2.4 to 17 µs a call, depending on
+// how it reaches it: the JIT'd code is judged against its fastest trial.
+const bestDot = Math.min(...kernelTimes.get("dot_typescript_best")!);
+const avxDot = kernelTimes.get("dot_avx2+fma");
+console.log(
+  `${
+    kernelRow(
+      `dot product of two ${VECTOR_LENGTH}-element Float64Arrays (TypeScript: its fastest trial)`,
+      bestDot,
+      "dot",
+    )
+  } ${
+    avxDot === undefined
+      ? ""
+      : verdict(bestDot / median(avxDot) >= 3, "avx2+fma ≥ 3× the loop")
+  } |`,
+);
+for (const kernel of ["dot", "axpy", "convolve"]) {
+  const typescript = median(kernelTimes.get(`${kernel}_typescript`)!);
+  const label = kernelOperations.find((o) => o.kernel === kernel)!.label
+    .replace(/: TypeScript loop$/, "");
+  console.log(`${kernelRow(label, typescript, kernel)} |`);
 }
 if (missed > 0) console.log(`\n${missed} target(s) missed in all.`);
