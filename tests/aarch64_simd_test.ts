@@ -565,7 +565,7 @@ Deno.test({
   name:
     "AArch64 SIMD: every floating-point and vector method is compared with GNU as",
   ignore,
-  fn() {
+  fn(): void {
     const methods = [
       ...Object.getOwnPropertyNames(a64.A64SimdAssembler.prototype),
       // Shared with integer instructions, on Assembler itself.

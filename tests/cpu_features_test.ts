@@ -114,7 +114,7 @@ Deno.test({
   name:
     "cpuFeatures() agrees with the operating system's own report of the CPU",
   ignore: Deno.build.os === "darwin",
-  fn() {
+  fn(): void {
     if (Deno.build.os === "windows") windowsAgrees();
     else if (Deno.build.arch === "x86_64") x86LinuxAgrees();
     else armLinuxAgrees();

@@ -28,7 +28,7 @@ Deno.test({
   name:
     "memory map helper: a code region followed by a read-only neighbour reads r-x, and nothing once unmapped",
   ignore: Deno.build.os !== "linux",
-  fn() {
+  fn(): void {
     const libc = Deno.dlopen("libc.so.6", libcSymbols);
     const { mmap, mprotect, munmap } = libc.symbols;
     try {

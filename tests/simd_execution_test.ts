@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import * as a64 from "../arch/aarch64.ts";
 import * as x86 from "../arch/x86_64.ts";
-import { CodePool, cpuFeatures } from "../mod.ts";
+import { CodePool, type CodeSpan, cpuFeatures } from "../mod.ts";
 import { availablePaths, kernels, values } from "../examples/kernels.ts";
 import * as reference from "../examples/kernels/reference.ts";
 
@@ -50,7 +50,9 @@ function sameBits(ours: number, theirs: number, what: string): void {
 }
 
 /** Commits one function per assembler and returns its spans. */
-function commit(...assemblers: (x86.Assembler | a64.Assembler)[]) {
+function commit(
+  ...assemblers: (x86.Assembler | a64.Assembler)[]
+): { pool: CodePool; spans: CodeSpan[] } {
   const pool = new CodePool();
   return { pool, spans: pool.addMany(assemblers) };
 }

@@ -9,7 +9,7 @@ import {
   mem,
   qword,
   type X86Memory,
-  X86Register,
+  type X86Register,
   type X86VectorRegister,
   xmmword,
   ymmword,

@@ -25,16 +25,28 @@ export interface Mapping {
   path: string;
 }
 
+/** The mappings overlapping given ranges, as of one moment. */
+export interface RangeMap {
+  /**
+   * The mappings overlapping a range.
+   *
+   * @param start The range's start.
+   * @param size Its size.
+   * @returns Them; empty if unmapped.
+   */
+  overlapping(start: bigint, size: number): Mapping[];
+}
+
 /** What each OS's reader provides; everything else here is shared. */
 export interface MemoryMapBackend {
   /** Every mapping of this process. */
   readMappings(): Mapping[];
   /**
-   * The map for questions about given ranges: on Linux under qemu-user it
-   * adds the host mappings qemu leaves out of its `/proc/self/maps`
-   * (proc_maps.ts explains when).
+   * The map for questions about given ranges, as of now: on Linux under
+   * qemu-user it also answers from the host mappings qemu leaves out of
+   * its `/proc/self/maps` (proc_maps.ts explains when).
    */
-  rangeMappings(): Mapping[];
+  rangeMap(): RangeMap;
   /** The mappings overlapping `[start, start + size)`, nothing else read. */
   mappingsOverlapping(start: bigint, size: number): Mapping[];
   /** How many threads the process has now. */
@@ -142,18 +154,12 @@ export interface MappingReader {
  * @returns The reader.
  */
 export function mappingReader(): MappingReader {
-  if (Deno.build.os === "windows") {
-    return {
-      permissionsOf: (start, size) =>
-        permissionsIn(backend.mappingsOverlapping(start, size), start, size),
-      mappedExactly: (start, size) =>
-        exactly(backend.mappingsOverlapping(start, size), start, size),
-    };
-  }
-  const mappings = backend.rangeMappings();
+  const map = backend.rangeMap();
   return {
-    permissionsOf: (start, size) => permissionsIn(mappings, start, size),
-    mappedExactly: (start, size) => exactly(mappings, start, size),
+    permissionsOf: (start, size) =>
+      permissionsIn(map.overlapping(start, size), start, size),
+    mappedExactly: (start, size) =>
+      exactly(map.overlapping(start, size), start, size),
   };
 }
 

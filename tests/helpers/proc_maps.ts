@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Mapping, MemoryMapBackend } from "./memory_map.ts";
+import type { Mapping, MemoryMapBackend, RangeMap } from "./memory_map.ts";
 
 const libcSymbols = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
@@ -17,6 +17,8 @@ const libcSymbols = {
   // int fcntl(int fd, int cmd, ...)
   fcntl: { parameters: ["i32", "i32"], result: "i32" },
   gettid: { parameters: [], result: "i32" },
+  // int mincore(void *addr, size_t length, unsigned char *vec)
+  mincore: { parameters: ["pointer", "usize", "buffer"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 let opened: Deno.DynamicLibrary<typeof libcSymbols> | undefined;
@@ -145,16 +147,48 @@ function readMappings(): Mapping[] {
 }
 
 /**
- * The map for questions about particular address ranges: under
- * qemu-user, with every host mapping it left out (ranges asked about are
- * the tests' own regions; qemu's own mappings lie elsewhere).
- *
- * @returns The mappings.
+ * Whether the emulated process may read `[start, start + size)`: qemu-user
+ * checks a `mincore()` range against its own record of the guest's pages
+ * (the kernel, natively, against the mappings), so this tells a hidden
+ * guest mapping from a host mapping of qemu's own at a freed address.
  */
-function rangeMappings(): Mapping[] {
+function guestReadable(start: bigint, size: number): boolean {
+  const page = 4096n;
+  const first = start & ~(page - 1n);
+  const pages = Number((start + BigInt(size) - first + page - 1n) / page);
+  const pointer = Deno.UnsafePointer.create(first);
+  return libc().mincore(
+    pointer,
+    BigInt(pages) * page,
+    new Uint8Array(pages),
+  ) ===
+    0;
+}
+
+/**
+ * The map for questions about particular address ranges, read once: under
+ * qemu-user, a range it lists nothing for but that the guest can read is
+ * answered from the host mappings it left out (see
+ * {@linkcode hiddenByEmulator}).
+ *
+ * @returns The reader.
+ */
+function rangeMap(): RangeMap {
   const listed = parseMappings(readProcFile("/proc/self/maps"));
-  if (!emulated()) return listed;
-  return [...listed, ...hiddenByEmulator(listed)];
+  let hidden: Mapping[] | undefined;
+  return {
+    overlapping(start: bigint, size: number): Mapping[] {
+      const end = start + BigInt(size);
+      const overlaps = (mapping: Mapping) =>
+        mapping.start < end && mapping.end > start;
+      const found = listed.filter(overlaps);
+      if (found.length > 0 || !emulated() || !guestReadable(start, size)) {
+        return found;
+      }
+      hidden ??= hiddenByEmulator(listed);
+      return hidden.filter(overlaps);
+    },
+  };
 }
 
 /**
@@ -166,12 +200,9 @@ export function linuxMemoryMap(): MemoryMapBackend {
   libc();
   return {
     readMappings,
-    rangeMappings,
+    rangeMap,
     mappingsOverlapping(start: bigint, size: number): Mapping[] {
-      const end = start + BigInt(size);
-      return rangeMappings().filter((mapping) =>
-        mapping.start < end && mapping.end > start
-      );
+      return rangeMap().overlapping(start, size);
     },
     threadCount(): number {
       const status = readProcFile("/proc/self/status");

@@ -149,7 +149,13 @@ export function windowsMemoryMap(): MemoryMapBackend {
   kernel32();
   return {
     readMappings: () => walk(0n, 1n << 48n),
-    rangeMappings: () => walk(0n, 1n << 48n),
+    // A VirtualQuery of each range asked about: walking the whole address
+    // space, thousands of regions once V8 has run a while, would cost far
+    // more than the ranges themselves.
+    rangeMap: () => ({
+      overlapping: (start: bigint, size: number) =>
+        walk(start, start + BigInt(Math.max(size, 1))),
+    }),
     mappingsOverlapping(start: bigint, size: number): Mapping[] {
       return walk(start, start + BigInt(Math.max(size, 1)));
     },
