@@ -15,7 +15,7 @@ import {
 } from "../assembler.ts";
 import { registerCode, ZR } from "./encoding.ts";
 import { CONDITIONS } from "./operands.ts";
-import { A64Register } from "./registers.ts";
+import { A64Register, wzr, xzr } from "./registers.ts";
 import { A64ScalarRegister } from "./vector_registers.ts";
 
 /**
@@ -322,7 +322,7 @@ export function fmov(e: CodeEmitter, rd: unknown, rn: unknown): void {
     if (rn === 0 && !Object.is(rn, -0)) {
       integerConversion(
         e,
-        type === 1 ? ZERO_64 : ZERO_32,
+        type === 1 ? xzr : wzr,
         type,
         0,
         7,
@@ -343,6 +343,3 @@ export function fmov(e: CodeEmitter, rd: unknown, rn: unknown): void {
   }
   unary(e, m, 0, rd, rn);
 }
-
-const ZERO_32 = new A64Register("wzr", 31, 32, "zr");
-const ZERO_64 = new A64Register("xzr", 31, 64, "zr");

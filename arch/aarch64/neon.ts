@@ -20,6 +20,7 @@ import {
   A64Arrangement,
   A64Element,
   A64ScalarRegister,
+  SIZE_LETTERS,
 } from "./vector_registers.ts";
 
 /** Arrangement sets, one bit per arrangement (see `slot`). */
@@ -195,7 +196,7 @@ export function floatTwoMisc(
 /** Checks a scalar register of `bits` bits. */
 function scalarOf(m: string, r: unknown, bits: number): A64ScalarRegister {
   if (r instanceof A64ScalarRegister && r.bits === bits) return r;
-  const letter = { 8: "b", 16: "h", 32: "s", 64: "d", 128: "q" }[bits];
+  const letter = SIZE_LETTERS[bits];
   throw invalidOperand(
     m,
     `expected ${

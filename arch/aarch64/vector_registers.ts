@@ -47,6 +47,15 @@ export class A64ScalarRegister {
   }
 }
 
+/** GNU as's letter for an element or scalar register of each size. */
+export const SIZE_LETTERS: Readonly<Record<number, string>> = {
+  8: "b",
+  16: "h",
+  32: "s",
+  64: "d",
+  128: "q",
+};
+
 /** An arrangement's shape: element size and count. */
 const SHAPES = {
   b8: [8, 8],
@@ -110,7 +119,7 @@ export class A64Arrangement {
    * @returns E.g. `"v0.4s"`.
    */
   toString(): string {
-    const letter = { 8: "b", 16: "h", 32: "s", 64: "d" }[this.elementBits];
+    const letter = SIZE_LETTERS[this.elementBits];
     return `${this.register}.${this.lanes}${letter}`;
   }
 }
@@ -157,7 +166,7 @@ export class A64Element {
    * @returns E.g. `"v1.s[2]"`.
    */
   toString(): string {
-    const letter = { 8: "b", 16: "h", 32: "s", 64: "d" }[this.elementBits];
+    const letter = SIZE_LETTERS[this.elementBits];
     return `${this.register}.${letter}[${this.index}]`;
   }
 }

@@ -47,8 +47,6 @@ export interface MemoryMapBackend {
    * its `/proc/self/maps` (proc_maps.ts explains when).
    */
   rangeMap(): RangeMap;
-  /** The mappings overlapping `[start, start + size)`, nothing else read. */
-  mappingsOverlapping(start: bigint, size: number): Mapping[];
   /** How many threads the process has now. */
   threadCount(): number;
   /** How many descriptors (Linux) or handles (Windows) are open. */
@@ -102,7 +100,11 @@ export function permissionsOf(
   size: number,
 ): string[] {
   const start = Deno.UnsafePointer.value(pointer);
-  return permissionsIn(backend.mappingsOverlapping(start, size), start, size);
+  return permissionsIn(
+    backend.rangeMap().overlapping(start, size),
+    start,
+    size,
+  );
 }
 
 /**
@@ -204,7 +206,7 @@ export function writableAndExecutable(
   among: { pointer: Deno.PointerValue; size: number }[],
 ): Mapping[] {
   return among.flatMap(({ pointer, size }) =>
-    backend.mappingsOverlapping(Deno.UnsafePointer.value(pointer), size)
+    backend.rangeMap().overlapping(Deno.UnsafePointer.value(pointer), size)
   ).filter((mapping) => mapping.permissions.startsWith("rwx"));
 }
 

@@ -201,9 +201,6 @@ export function linuxMemoryMap(): MemoryMapBackend {
   return {
     readMappings,
     rangeMap,
-    mappingsOverlapping(start: bigint, size: number): Mapping[] {
-      return rangeMap().overlapping(start, size);
-    },
     threadCount(): number {
       const status = readProcFile("/proc/self/status");
       return Number(status.match(/^Threads:\s+(\d+)$/m)?.[1] ?? NaN);

@@ -156,9 +156,6 @@ export function windowsMemoryMap(): MemoryMapBackend {
       overlapping: (start: bigint, size: number) =>
         walk(start, start + BigInt(Math.max(size, 1))),
     }),
-    mappingsOverlapping(start: bigint, size: number): Mapping[] {
-      return walk(start, start + BigInt(Math.max(size, 1)));
-    },
     threadCount(): number {
       const k = kernel32();
       const snapshot = k.CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
