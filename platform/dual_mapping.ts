@@ -8,7 +8,12 @@
  *
  * Hardening:
  * - the writable view is placed at a random address, unrelated to the
- *   executable one, so a code address does not reveal where to write;
+ *   executable one, so a code address does not reveal where to write.
+ *   The address is only a hint: where it is taken (V8 reserves gigabytes
+ *   in that range; about one hint in 2,000 fell in them when measured),
+ *   the kernel would put the view next to other mappings, perhaps next to
+ *   the code, so a refused hint is unmapped and another tried, up to
+ *   {@linkcode VIEW_PLACEMENTS} times;
  * - the memfd is sealed (`F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL`):
  *   nobody can truncate it under running code;
  * - where `memfd_create` is refused, an unnamed `O_TMPFILE` file in
@@ -58,6 +63,13 @@ const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
 const ENOMEM = 12;
 
+/**
+ * Random addresses tried for a writable view before the kernel's own
+ * placement is kept: four refusals in a row take a range that is mostly
+ * reserved already.
+ */
+const VIEW_PLACEMENTS = 4;
+
 /** Random placements of the writable view: [2^40, 2^46), page-aligned. */
 const HINT_LOW = 2 ** 40;
 const HINT_SPAN = 2 ** 46 - 2 ** 40;
@@ -104,6 +116,48 @@ export function randomAddressHint(
 }
 
 /**
+ * Maps `length` bytes of `fd` (from `offset`), shared, at a random address
+ * (see {@linkcode randomAddressHint}). A view the kernel put elsewhere
+ * (its hint was taken) is unmapped and another address tried; after
+ * {@linkcode VIEW_PLACEMENTS} tries the kernel's placement is kept.
+ *
+ * @param calls `mmap` and `munmap`.
+ * @param fd The file.
+ * @param length Bytes, a multiple of the page size.
+ * @param protection The view's protection.
+ * @param offset Where in the file the view starts.
+ * @param pageSize The page size.
+ * @param random Fills bytes with randomness.
+ * @returns What `mmap` returned last (`MAP_FAILED` and `errno` on failure).
+ */
+export function mapSharedAtRandom(
+  calls: Pick<MemoryCalls, "mmap" | "munmap">,
+  fd: number,
+  length: number,
+  protection: number,
+  offset: bigint,
+  pageSize: number,
+  random?: (bytes: Uint8Array) => Uint8Array,
+): Deno.PointerValue {
+  for (let attempt = 1;; attempt++) {
+    const hint = randomAddressHint(length, pageSize, random);
+    const view = calls.mmap(
+      hint,
+      BigInt(length),
+      protection,
+      MAP_SHARED,
+      fd,
+      offset,
+    );
+    if (view === null || mmapErrno(view) !== 0) return view;
+    const placed = Deno.UnsafePointer.value(view) ===
+      Deno.UnsafePointer.value(hint);
+    if (placed || attempt === VIEW_PLACEMENTS) return view;
+    calls.munmap(view, BigInt(length));
+  }
+}
+
+/**
  * Builds dual mapping over Linux's system calls (or fakes of them).
  *
  * @param calls The system calls.
@@ -122,10 +176,6 @@ export function createDualMapping(
 
   function fail(syscall: string, detail: string, code: number): never {
     throw systemError(syscall, detail, config.osError(code));
-  }
-
-  function randomHint(size: number): Deno.PointerValue {
-    return randomAddressHint(size, config.pageSize(), random);
   }
 
   function mapView(
@@ -154,6 +204,24 @@ export function createDualMapping(
       );
     }
     return address;
+  }
+
+  /** Maps `fd` read-write at a random address (see mapSharedAtRandom). */
+  function mapAtRandom(fd: number, size: number): Deno.PointerObject {
+    const view = mapSharedAtRandom(
+      calls,
+      fd,
+      size,
+      PROT_READ | PROT_WRITE,
+      0n,
+      config.pageSize(),
+      random,
+    );
+    const errno = mmapErrno(view);
+    if (errno !== 0 || view === null) {
+      fail("mmap", `${size} bytes, shared read-write`, errno);
+    }
+    return view;
   }
 
   /** A sized (and, for memfds, sealed) file from `source`. */
@@ -188,13 +256,7 @@ export function createDualMapping(
   ): T {
     const fd = openFile(source, size);
     try {
-      const writable = mapView(
-        randomHint(size),
-        fd,
-        size,
-        PROT_READ | PROT_WRITE,
-        false,
-      );
+      const writable = mapAtRandom(fd, size);
       try {
         return use(fd, writable);
       } catch (error) {

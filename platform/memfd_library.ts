@@ -13,16 +13,10 @@ import {
   trampolineRun,
   trampolineSymbols,
 } from "./fast_calls.ts";
-import { randomAddressHint } from "./dual_mapping.ts";
+import { mapSharedAtRandom } from "./dual_mapping.ts";
 import { createExecutableMemfd } from "./memfd.ts";
 import { systemError } from "./native_error.ts";
-import {
-  MAP_SHARED,
-  type MemoryCalls,
-  mmapErrno,
-  PROT_READ,
-  PROT_WRITE,
-} from "./posix.ts";
+import { type MemoryCalls, mmapErrno, PROT_READ, PROT_WRITE } from "./posix.ts";
 import type { OsError } from "./types.ts";
 
 /** The system calls loading needs, in the `-errno` convention. */
@@ -124,7 +118,7 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
  * @returns The loader.
  */
 export function memfdLoader(
-  calls: LoaderCalls & Pick<MemoryCalls, "mmap">,
+  calls: LoaderCalls & Pick<MemoryCalls, "mmap" | "munmap">,
   name: string,
   open: LibraryOpener,
   osError: (code: number) => OsError,
@@ -166,7 +160,7 @@ export function memfdLoader(
  * @returns A view of the slots, or `undefined` if the mapping is refused.
  */
 function mapSlotsWritable(
-  calls: Pick<MemoryCalls, "mmap">,
+  calls: Pick<MemoryCalls, "mmap" | "munmap">,
   fd: number,
   tableOffset: number,
   count: number,
@@ -177,13 +171,13 @@ function mapSlotsWritable(
   const length = Math.ceil((end - from) / pageSize) * pageSize;
   // Like code's writable aliases: at a random address, unrelated to the
   // table the trampolines read.
-  const address = calls.mmap(
-    randomAddressHint(length, pageSize),
-    BigInt(length),
-    PROT_READ | PROT_WRITE,
-    MAP_SHARED,
+  const address = mapSharedAtRandom(
+    calls,
     fd,
+    length,
+    PROT_READ | PROT_WRITE,
     BigInt(from),
+    pageSize,
   );
   if (address === null || mmapErrno(address) !== 0) return undefined;
   return new BigUint64Array(

@@ -2,6 +2,7 @@
 // libgcc_s; the real backend is exercised by every other test.
 import assert from "node:assert/strict";
 import { CodeBuffer, JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
+import { mapSharedAtRandom } from "../platform/dual_mapping.ts";
 import { createLinuxPlatform, type LinuxLibgcc } from "../platform/linux.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
 import { FakeProcess, withPlatform } from "./helpers/fake_native.ts";
@@ -47,17 +48,41 @@ function setUp(
 }
 
 /**
- * The calls of converting `region` (`size` bytes, read-execute) into a
- * dual mapping backed by memfd `fd`. The writable view is the fake's next
- * region; the code is copied into it through memory, which records no
- * call.
+ * The calls that map a writable view of `fd` at a random address. The fake
+ * never places a view at its hint (its memory is a JavaScript buffer), as
+ * a kernel whose hints are all taken would not: each misplaced view is
+ * unmapped and another address tried, four in all, and the fourth
+ * placement kept. The views are the fake's regions `first`, `first + 1`...
  */
-function conversion(region: string, size: bigint, fd: number): unknown[][] {
+function randomView(
+  size: bigint,
+  fd: number,
+  first: number,
+): unknown[][] {
+  const view = ["mmap", "hint", size, PROT_RW, MAP_SHARED, fd, 0n];
+  return [0, 1, 2].flatMap((attempt) => [
+    view,
+    ["munmap", `region${first + attempt}`, size],
+  ]).concat([view]);
+}
+
+/**
+ * The calls of converting `region` (`size` bytes, read-execute) into a
+ * dual mapping backed by memfd `fd`. The writable views tried are the
+ * fake's regions from `first`; the code is copied into the one kept
+ * (`first + 3`) through memory, which records no call.
+ */
+function conversion(
+  region: string,
+  size: bigint,
+  fd: number,
+  first: number,
+): unknown[][] {
   return [
     ["memfd_create", "jit-memory-code", MFD_CLOEXEC_SEALABLE_EXEC],
     ["ftruncate", fd, size],
     ["fcntl", fd, F_ADD_SEALS, SEAL_SHRINK_GROW_SEAL],
-    ["mmap", "hint", size, PROT_RW, MAP_SHARED, fd, 0n],
+    ...randomView(size, fd, first),
     ["mmap", region, size, PROT_RX, MAP_SHARED_FIXED, fd, 0n],
     ["close", fd],
   ];
@@ -95,13 +120,13 @@ Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to execu
     // its pages never change protection, the bytes go through the view.
     memory.patch(4100, [1, 2, 3, 4]);
     assert.deepEqual(withHints(process.take()), [
-      ...conversion("region1", 8192n, 100),
-      ["memcpy", "region2+4100", "buffer", 4n],
+      ...conversion("region1", 8192n, 100, 2),
+      ["memcpy", "region5+4100", "buffer", 4n],
       ["__clear_cache", "region1+4100", "region1+4104"],
     ]);
     memory.patch(8, [5, 6, 7, 8]);
     assert.deepEqual(process.take(), [
-      ["memcpy", "region2+8", "buffer", 4n],
+      ["memcpy", "region5+8", "buffer", 4n],
       ["__clear_cache", "region1+8", "region1+12"],
     ]);
     memory.makeWritable();
@@ -113,7 +138,7 @@ Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to execu
     ]);
   });
   assert.deepEqual(process.take(), [
-    ["munmap", "region2", 8192n],
+    ["munmap", "region5", 8192n],
     ["munmap", "region1", 8192n],
   ]);
   assert.equal(loads(), 1, "libgcc_s is opened once");
@@ -164,8 +189,8 @@ Deno.test("Linux/AArch64: write, flush, protect, in that order, for makeExecutab
     ]);
     buffer.patch(0, words.subarray(0, 4));
     assert.deepEqual(withHints(process.take()), [
-      ...conversion("region2", 4096n, 100),
-      ["memcpy", "region3", "buffer", 4n],
+      ...conversion("region2", 4096n, 100, 3),
+      ["memcpy", "region6", "buffer", 4n],
       ["__clear_cache", "region2", "region2+4"],
     ]);
   });
@@ -224,7 +249,7 @@ Deno.test("Linux: where memfds are refused, dual mapping falls back to an O_TMPF
       ["openat", -100, "/dev/shm", O_TMPFILE_RDWR_CLOEXEC, 0o600],
       ["ftruncate", 100, 8192n],
       ["sysconf", 30],
-      ["mmap", "hint", 8192n, PROT_RW, MAP_SHARED, 100, 0n],
+      ...randomView(8192n, 100, 1),
       ["mmap", null, 8192n, PROT_RX, MAP_SHARED, 100, 0n],
       ["close", 100],
     ]);
@@ -244,16 +269,16 @@ Deno.test("Linux: where the OS refuses executable mprotect, managers and buffers
     assert.equal(first.isExecutable(), true);
     assert.deepEqual(withHints(process.take()), [
       ["mprotect", "region1", 4096n, PROT_RX],
-      ...conversion("region1", 4096n, 100),
+      ...conversion("region1", 4096n, 100, 2),
     ]);
     // Switching back to write changes no protection: writes go through
     // the writable view.
     first.makeWritable();
     first.write([0x90], 1);
-    assert.deepEqual(process.take(), [["memcpy", "region2+1", "buffer", 1n]]);
+    assert.deepEqual(process.take(), [["memcpy", "region5+1", "buffer", 1n]]);
     first.deallocate();
     assert.deepEqual(process.take(), [
-      ["munmap", "region2", 4096n],
+      ["munmap", "region5", 4096n],
       ["munmap", "region1", 4096n],
     ]);
 
@@ -264,14 +289,14 @@ Deno.test("Linux: where the OS refuses executable mprotect, managers and buffers
       ["memfd_create", "jit-memory-code", MFD_CLOEXEC_SEALABLE_EXEC],
       ["ftruncate", 101, 4096n],
       ["fcntl", 101, F_ADD_SEALS, SEAL_SHRINK_GROW_SEAL],
-      ["mmap", "hint", 4096n, PROT_RW, MAP_SHARED, 101, 0n],
+      ...randomView(4096n, 101, 6),
       ["mmap", null, 4096n, PROT_RX, MAP_SHARED, 101, 0n],
       ["close", 101],
-      ["memcpy", "region3", "buffer", 1n],
+      ["memcpy", "region9", "buffer", 1n],
     ]);
     buffer.reset();
     buffer.commit(new Uint8Array([0x90, 0xc3]));
-    assert.deepEqual(process.take(), [["memcpy", "region3", "buffer", 2n]]);
+    assert.deepEqual(process.take(), [["memcpy", "region9", "buffer", 2n]]);
   });
 });
 
@@ -292,4 +317,37 @@ Deno.test("Linux/AArch64: asFunction() refuses entry points off a 4-byte boundar
       "function",
     );
   });
+});
+
+Deno.test("Linux: a writable view whose random address was taken is unmapped and placed again; one placed where asked is kept", () => {
+  const calls: string[] = [];
+  const elsewhere = Deno.UnsafePointer.create(0x7f0000000000n);
+  let placements = 0;
+  const view = mapSharedAtRandom(
+    {
+      mmap(address, length, protection, flags, fd, offset): Deno.PointerValue {
+        calls.push(
+          `mmap ${protection} ${flags} ${fd} ${offset} ${length}`,
+        );
+        // The second address asked for is free; the first is not.
+        return ++placements === 2 ? address : elsewhere;
+      },
+      munmap(address, length): number {
+        calls.push(`munmap ${Deno.UnsafePointer.value(address)} ${length}`);
+        return 0;
+      },
+    },
+    7,
+    8192,
+    PROT_RW,
+    4096n,
+    4096,
+  );
+  const placed = Deno.UnsafePointer.value(view);
+  assert.ok(placed >= 2n ** 40n && placed < 2n ** 46n, `${placed}`);
+  assert.deepEqual(calls, [
+    `mmap ${PROT_RW} ${MAP_SHARED} 7 4096 8192`,
+    `munmap ${0x7f0000000000n} 8192`,
+    `mmap ${PROT_RW} ${MAP_SHARED} 7 4096 8192`,
+  ]);
 });
