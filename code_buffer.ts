@@ -5,6 +5,13 @@
  * @module
  */
 
+import {
+  checkNames,
+  forgetCode,
+  nameCode,
+  type NamedCode,
+  type NameOptions,
+} from "./code_names.ts";
 import { JITMemoryManagerError } from "./errors.ts";
 import { type Code, codeBytes } from "./instruction.ts";
 import { JITMemoryManager, managerInternals } from "./jit_memory_manager.ts";
@@ -82,6 +89,8 @@ export class CodeBuffer implements Disposable {
   #memory = new JITMemoryManager();
   readonly #capacity: number | undefined;
   #commit: Commit | undefined;
+  /** The names of the commit's code, while it is committed. */
+  #names: NamedCode | undefined;
 
   /**
    * Creates a buffer, mapping `options.capacity` bytes now when given.
@@ -119,6 +128,9 @@ export class CodeBuffer implements Disposable {
    * @param code Instructions, or their bytes (a `Uint8Array`, or another
    *   typed array whose raw memory is the code), or an assembler, whose
    *   code is laid out and copied once, straight from its buffer.
+   * @param options `{ name }` names the code, `{ symbols }` the functions
+   *   in it, for profilers and debuggers (see `enablePerfMap()`); names
+   *   last until `reset()` or disposal.
    * @returns The address of the first instruction.
    * @throws {JITMemoryManagerError} `ALREADY_COMMITTED` before a `reset()`,
    * `INVALID_SIZE` for empty code, `INVALID_ARGUMENT` for anything that is
@@ -134,7 +146,7 @@ export class CodeBuffer implements Disposable {
    * console.log(buffer.size, buffer.isCommitted()); // 6 true
    * ```
    */
-  commit(code: Code): Deno.PointerObject {
+  commit(code: Code, options?: NameOptions): Deno.PointerObject {
     if (this.#commit !== undefined) {
       throw new JITMemoryManagerError(
         "ALREADY_COMMITTED",
@@ -148,6 +160,9 @@ export class CodeBuffer implements Disposable {
         "Cannot commit zero bytes of code",
       );
     }
+    const symbols = options === undefined
+      ? undefined
+      : checkNames(options, bytes.byteLength);
     const pointer = this.#memoryFor(bytes.byteLength);
     this.#memory.write(bytes);
     // Only the committed bytes can hold code worth flushing.
@@ -158,6 +173,7 @@ export class CodeBuffer implements Disposable {
       state: "executable",
       calls: 0,
     };
+    if (symbols !== undefined) this.#names = nameCode(pointer, symbols);
     return pointer;
   }
 
@@ -390,6 +406,8 @@ export class CodeBuffer implements Disposable {
     if (commit === undefined) return;
     this.#commit = undefined;
     commit.state = state;
+    forgetCode(this.#names);
+    this.#names = undefined;
     releaseDependents(commit);
   }
 

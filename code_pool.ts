@@ -4,6 +4,13 @@
  * @module
  */
 
+import {
+  checkNames,
+  type CodeSymbol,
+  forgetCode,
+  nameCode,
+  type NameOptions,
+} from "./code_names.ts";
 import { JITMemoryManagerError } from "./errors.ts";
 import { AssemblerBase } from "./arch/assembler.ts";
 import { type Code, codeBytes, type Instruction } from "./instruction.ts";
@@ -61,7 +68,7 @@ export interface CodePoolOptions {
 }
 
 /** Options of {@linkcode CodePool.add}. */
-export interface AddOptions {
+export interface AddOptions extends NameOptions {
   /** Alignment of the span's start in bytes: a power of two. */
   align?: number;
 }
@@ -71,7 +78,14 @@ export type PoolCode =
   | Uint8Array
   | readonly Instruction[]
   | AssemblerBase
-  | { code: Code; align?: number };
+  | ({ code: Code } & AddOptions);
+
+/** A piece of code to place, checked. */
+interface Piece {
+  bytes: Uint8Array;
+  step: number;
+  symbols?: readonly CodeSymbol[];
+}
 
 /**
  * Counters of a {@linkcode CodePool}, derived from its blocks each time.
@@ -259,7 +273,9 @@ export class CodePool implements Disposable {
    *
    * @param code Instructions, their bytes, or an assembler (its code is
    *   copied once, straight from its buffer).
-   * @param options `{ align }`: the start's alignment in bytes.
+   * @param options `{ align }`: the start's alignment in bytes; `{ name }`
+   *   or `{ symbols }` name the code for profilers and debuggers (see
+   *   `enablePerfMap()`) until the span is released.
    * @returns The span.
    * @throws {JITMemoryManagerError} `INVALID_SIZE` for empty code,
    * `INVALID_ARGUMENT` for anything that is not code or a bad alignment,
@@ -290,7 +306,11 @@ export class CodePool implements Disposable {
       );
     }
     const bytes = this.#code(code);
-    return this.#addOne(bytes, this.#alignmentStep(options?.align));
+    const step = this.#alignmentStep(options?.align);
+    const symbols = options === undefined
+      ? undefined
+      : checkNames(options, bytes.length);
+    return this.#addOne(bytes, step, symbols);
   }
 
   /**
@@ -299,7 +319,7 @@ export class CodePool implements Disposable {
    * or none: a failure at any point takes back every piece already placed.
    *
    * @param codes The pieces, each bytes, instructions, an assembler, or
-   *   `{ code, align }`.
+   *   `{ code, align, name, symbols }`.
    * @returns Their spans, in order.
    * @throws {JITMemoryManagerError} As {@linkcode CodePool.add}; nothing is
    * added if any piece is rejected or any write fails.
@@ -433,13 +453,18 @@ export class CodePool implements Disposable {
     },
   };
 
-  #piece(entry: PoolCode): { bytes: Uint8Array; step: number } {
+  #piece(entry: PoolCode): Piece {
     const isOptions = typeof entry === "object" && entry !== null &&
       !Array.isArray(entry) && !ArrayBuffer.isView(entry) &&
       !(entry instanceof AssemblerBase);
-    const code = isOptions ? (entry as { code: unknown }).code : entry;
-    const align = isOptions ? (entry as { align?: unknown }).align : undefined;
-    return { bytes: this.#code(code), step: this.#alignmentStep(align) };
+    if (!isOptions) return { bytes: this.#code(entry), step: 1 };
+    const options = entry as { code: unknown } & AddOptions;
+    const bytes = this.#code(options.code);
+    return {
+      bytes,
+      step: this.#alignmentStep(options.align),
+      symbols: checkNames(options, bytes.length),
+    };
   }
 
   /**
@@ -475,7 +500,11 @@ export class CodePool implements Disposable {
    * `#addAll()` for one piece, without the batch's arrays and maps: the
    * common case, and a hot path.
    */
-  #addOne(bytes: Uint8Array, step: number): CodeSpan {
+  #addOne(
+    bytes: Uint8Array,
+    step: number,
+    symbols?: readonly CodeSymbol[],
+  ): CodeSpan {
     const blocksBefore = this.#blocks.length;
     const placement = this.#place(bytes.length, step);
     const { block, granule, granules } = placement;
@@ -499,14 +528,14 @@ export class CodePool implements Disposable {
       this.#dropNewBlocks(blocksBefore);
       throw error;
     }
-    return this.#publish(placement, bytes.length);
+    return this.#publish(placement, bytes.length, symbols);
   }
 
   /**
    * Places and writes every piece, then publishes their spans; on any
    * failure, takes back everything this call placed or mapped.
    */
-  #addAll(pieces: { bytes: Uint8Array; step: number }[]): CodeSpan[] {
+  #addAll(pieces: Piece[]): CodeSpan[] {
     const blocksBefore = this.#blocks.length;
     const placements: Placement[] = [];
     const cursor: BatchCursor = { next: 0, limit: 0 };
@@ -527,13 +556,18 @@ export class CodePool implements Disposable {
       spans[index] = this.#publish(
         placements[index],
         pieces[index].bytes.length,
+        pieces[index].symbols,
       );
     }
     return spans;
   }
 
   /** Makes the span of written code, live from now on. */
-  #publish({ block, granule, granules }: Placement, size: number): CodeSpan {
+  #publish(
+    { block, granule, granules }: Placement,
+    size: number,
+    symbols: readonly CodeSymbol[] | undefined,
+  ): CodeSpan {
     const span: Span = {
       pointer: block.executableAt(granule),
       size,
@@ -545,6 +579,7 @@ export class CodePool implements Disposable {
       calls: 0,
     };
     block.addSpan(span);
+    if (symbols !== undefined) span.names = nameCode(span.pointer, symbols);
     return createSpan(this.#access, span);
   }
 
@@ -740,6 +775,8 @@ export class CodePool implements Disposable {
     if (span.state === "released") return;
     span.state = "released";
     span.block.retireSpan(span);
+    forgetCode(span.names);
+    span.names = undefined;
     releaseDependents(span);
   }
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { NamedCode } from "./code_names.ts";
 import { JITMemoryManagerError } from "./errors.ts";
 import { codeBytes, type Instruction } from "./instruction.ts";
 import {
@@ -37,6 +38,8 @@ export interface Span extends CodeRegion {
   readonly granules: number;
   /** The span's address in the block's writable view. */
   readonly writable: Deno.PointerObject;
+  /** The names given to its code, until it is released. */
+  names?: NamedCode;
 }
 
 /** Makes the public face of a span (for the pool only). */

@@ -16,6 +16,8 @@
  * - `OUT_OF_BOUNDS`: an offset or length that does not fit in the region.
  * - `ALREADY_COMMITTED`: a second commit without a reset in between.
  * - `FFI_PERMISSION`: Deno was started without `--allow-ffi`.
+ * - `WRITE_PERMISSION`: Deno was started without `--allow-write` for a
+ *   file jit-memory was asked to write (the perf map).
  * - `IN_USE`: the code is running (a call into it has not returned yet,
  *   e.g. it called back into JavaScript) and the operation would take its
  *   execute permission away or overwrite it.
@@ -47,6 +49,7 @@ export type JITErrorCode =
   | "OUT_OF_BOUNDS"
   | "ALREADY_COMMITTED"
   | "FFI_PERMISSION"
+  | "WRITE_PERMISSION"
   | "IN_USE"
   | "SYSTEM"
   | "UNSUPPORTED";

@@ -5,6 +5,13 @@
  * @module
  */
 
+import {
+  checkNames,
+  forgetCode,
+  nameCode,
+  type NamedCode,
+  type NameOptions,
+} from "./code_names.ts";
 import { JITMemoryManagerError } from "./errors.ts";
 import {
   type AsFunctionOptions,
@@ -52,6 +59,8 @@ interface Region extends CodeRegion {
    * first, so it never writes into a read-execute page.
    */
   mixed?: boolean;
+  /** The names given to its code by `makeExecutable()`, until freed. */
+  names?: NamedCode;
 }
 
 /**
@@ -204,6 +213,8 @@ export class JITMemoryManager implements Disposable {
     if (!running) unmapRegion(region);
     this.#region = undefined;
     region.state = "released";
+    forgetCode(region.names);
+    region.names = undefined;
     releaseDependents(region);
     if (running) releaseWhenIdle(region, () => unmapRegion(region));
   }
@@ -217,8 +228,13 @@ export class JITMemoryManager implements Disposable {
    * can dual-map (hardened Linux kernels), the region becomes dual-mapped
    * instead, and its pointer stays read-execute from then on.
    *
-   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, or `SYSTEM` if the OS
-   * refuses.
+   * @param options `{ symbols }` (or `{ name }` for the whole region)
+   *   names the functions in the region, for profilers and debuggers (see
+   *   `enablePerfMap()`); the names last until new ones are given or the
+   *   region is deallocated.
+   * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `SYSTEM` if the OS
+   * refuses; `INVALID_ARGUMENT` or `OUT_OF_BOUNDS` for bad names (then
+   * nothing changes).
    *
    * @example Switching to execute
    * ```ts ignore
@@ -229,8 +245,15 @@ export class JITMemoryManager implements Disposable {
    * console.log(memory.isExecutable()); // true
    * ```
    */
-  makeExecutable(): void {
-    this.#makeExecutable(this.#allocated().size);
+  makeExecutable(options?: NameOptions): void {
+    const region = this.#allocated();
+    const symbols = options === undefined
+      ? undefined
+      : checkNames(options, region.size);
+    this.#makeExecutable(region.size);
+    if (symbols === undefined) return;
+    forgetCode(region.names);
+    region.names = nameCode(region.pointer, symbols);
   }
 
   /**

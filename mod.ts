@@ -56,6 +56,8 @@ export {
   type NativeFunction,
 } from "./native_function.ts";
 export type { ByteSource } from "./validate.ts";
+export type { CodeSymbol, NameOptions } from "./code_names.ts";
+export { enablePerfMap, type PerfMap } from "./perf_map.ts";
 export {
   type CpuFeature,
   type CpuFeatures,

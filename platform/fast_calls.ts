@@ -32,6 +32,7 @@
  * @module
  */
 
+import { nameCode } from "../code_names.ts";
 import { JITMemoryManagerError } from "../errors.ts";
 import {
   BASE_SYMBOL,
@@ -108,6 +109,8 @@ export interface TrampolineRun {
   readonly slotTable: Deno.PointerObject;
   /** Where free slots point: a trap instruction in the library's code. */
   readonly trap: bigint;
+  /** The first trampoline's address and each one's size (for names). */
+  readonly trampolines?: { readonly start: bigint; readonly size: number };
   /**
    * The slot table's pages mapped a second time, writable, where the
    * loader could (the same memory as `slotTable`, which stays read-only):
@@ -219,6 +222,11 @@ export function trampolineRun(
       built.slotTableOffset + SLOT_SIZE * first,
     )!,
     trap: Deno.UnsafePointer.value(base) + BigInt(built.trapOffset),
+    trampolines: {
+      start: Deno.UnsafePointer.value(base) +
+        BigInt(built.trampolineOffset + built.trampolineSize * first),
+      size: built.trampolineSize,
+    },
   };
 }
 
@@ -258,6 +266,29 @@ interface Library {
    * them any more, and the next bind retries the write before using them.
    */
   readonly untrapped: number[];
+}
+
+/**
+ * Names a library's trampolines after their signature, so that profiles
+ * show the step from JavaScript into JIT'd code for what it is.
+ */
+function nameTrampolines(
+  run: TrampolineRun,
+  definition: Deno.ForeignFunction,
+): void {
+  const trampolines = run.trampolines;
+  if (trampolines === undefined) return;
+  const signature = `(${definition.parameters.join(", ")}) -> ${
+    String(definition.result)
+  }`;
+  nameCode(
+    Deno.UnsafePointer.create(trampolines.start),
+    run.functions.map((_, index) => ({
+      name: `jit-memory fast call ${signature} #${index}`,
+      offset: index * trampolines.size,
+      size: trampolines.size,
+    })),
+  );
 }
 
 /** Whether two parameter lists name the same types. */
@@ -426,6 +457,7 @@ export function createFastCalls(config: FastCallConfig): FastCalls {
       untrapped: [],
     };
     writeSlots(result, result.free, result.trap);
+    nameTrampolines(run, definition);
     return result;
   }
 

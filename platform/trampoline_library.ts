@@ -33,6 +33,10 @@ export interface TrampolineLibraryImage {
   slotTableOffset: number;
   /** Where the trap code is, relative to the load base. */
   trapOffset: number;
+  /** Where the first trampoline is, relative to the load base. */
+  trampolineOffset: number;
+  /** The bytes of each trampoline (the next follows right after). */
+  trampolineSize: number;
 }
 
 /** The file formats a library can be written in. */
@@ -191,6 +195,8 @@ export function buildTrampolineLibrary(
       names: code.names,
       slotTableOffset: dll.dataAddress,
       trapOffset: dll.textAddress + code.trapOffset,
+      trampolineOffset: dll.textAddress + 2 * STUB_SIZE,
+      trampolineSize: TRAMPOLINE_SIZE,
     };
   }
   const code = trampolineCode(arch, count);
@@ -209,6 +215,8 @@ export function buildTrampolineLibrary(
     names: code.names,
     slotTableOffset: library.dataAddress,
     trapOffset: library.textAddress + code.trapOffset,
+    trampolineOffset: library.textAddress + 2 * STUB_SIZE,
+    trampolineSize: TRAMPOLINE_SIZE,
   };
 }
 
