@@ -58,6 +58,7 @@ export {
 export type { ByteSource } from "./validate.ts";
 export type { CodeSymbol, NameOptions } from "./code_names.ts";
 export { enablePerfMap, type PerfMap } from "./perf_map.ts";
+export { enableDebuggerRegistration } from "./debugger_registration.ts";
 export {
   type CpuFeature,
   type CpuFeatures,

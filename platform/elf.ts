@@ -1,7 +1,8 @@
 /**
  * A writer of minimal ELF64 little-endian shared objects: one read-execute
  * segment of code with exported function symbols, one read-write segment
- * holding `.dynamic`, and one read-only data segment. No relocations, no
+ * holding `.dynamic`, and one data segment (read-only, or writable), which
+ * may export data objects. No relocations, no
  * dependencies: just enough for the dynamic loader (`dlopen`) to map the
  * file and find its symbols through `DT_HASH`, plus section headers so
  * `readelf` and `objdump` can inspect it.
@@ -47,6 +48,14 @@ export interface SharedObjectSpec {
   dataSize: number;
   /** The exported functions. */
   symbols: readonly ElfSymbol[];
+  /** Exported data objects, at offsets in the data segment. */
+  dataSymbols?: readonly ElfSymbol[];
+  /** The data segment's first bytes (the rest is zero). */
+  dataBytes?: Uint8Array;
+  /** Whether the data segment is writable (default: read-only). */
+  writableData?: boolean;
+  /** The data section's name (default `.jit.slots`). */
+  dataName?: string;
   /**
    * Produces the code once the layout is known, so that it can address the
    * data segment PC-relatively.
@@ -85,6 +94,7 @@ const DT_STRSZ = 10;
 const DT_SYMENT = 11;
 const DT_SONAME = 14;
 const STB_GLOBAL = 1;
+const STT_OBJECT = 1;
 const STT_FUNC = 2;
 
 const EHDR_SIZE = 64;
@@ -111,7 +121,7 @@ const SECTION_NAMES = [
   ".dynstr",
   ".text",
   ".dynamic",
-  ".jit.slots",
+  ".jit.slots", // the data section, unless named otherwise
   ".shstrtab",
 ];
 
@@ -142,11 +152,19 @@ export function elfHash(name: string): number {
 export function writeSharedObject(spec: SharedObjectSpec): SharedObject {
   const strings = new StringTable();
   const sonameIndex = strings.add(spec.soname);
-  const symbolNames = spec.symbols.map((symbol) => strings.add(symbol.name));
+  const exported = [
+    ...spec.symbols.map((symbol) => ({ ...symbol, data: false })),
+    ...(spec.dataSymbols ?? []).map((symbol) => ({ ...symbol, data: true })),
+  ];
+  const symbolNames = exported.map((symbol) => strings.add(symbol.name));
   const dynstr = strings.bytes();
+  const dataFlags = spec.writableData ? SHF_ALLOC | SHF_WRITE : SHF_ALLOC;
+  const sectionNames = SECTION_NAMES.map((name, index) =>
+    index === SECTION.data ? spec.dataName ?? name : name
+  );
 
-  const symbolCount = spec.symbols.length + 1; // index 0 is the null symbol
-  const bucketCount = Math.max(1, Math.ceil(spec.symbols.length / 2));
+  const symbolCount = exported.length + 1; // index 0 is the null symbol
+  const bucketCount = Math.max(1, Math.ceil(exported.length / 2));
 
   // Segment 1, read-execute: headers, .hash, .dynsym, .dynstr, .text.
   const hashOffset = align(EHDR_SIZE + PROGRAM_HEADERS * PHDR_SIZE, 8);
@@ -170,7 +188,7 @@ export function writeSharedObject(spec: SharedObjectSpec): SharedObject {
   // Segment 3, read-only data.
   const dataOffset = align(dynamicOffset + dynamicSize, spec.pageSize);
   const shstrtab = new StringTable();
-  const sectionNameIndices = SECTION_NAMES.map((name) => shstrtab.add(name));
+  const sectionNameIndices = sectionNames.map((name) => shstrtab.add(name));
   const shstrtabBytes = shstrtab.bytes();
   const shstrtabOffset = dataOffset + spec.dataSize;
   const sectionHeadersOffset = align(
@@ -226,7 +244,14 @@ export function writeSharedObject(spec: SharedObjectSpec): SharedObject {
     dynamicSize,
     spec.pageSize,
   );
-  programHeader(2, PT_LOAD, PF_R, dataOffset, spec.dataSize, spec.pageSize);
+  programHeader(
+    2,
+    PT_LOAD,
+    spec.writableData ? PF_R | PF_W : PF_R,
+    dataOffset,
+    spec.dataSize,
+    spec.pageSize,
+  );
   programHeader(3, PT_DYNAMIC, PF_R | PF_W, dynamicOffset, dynamicSize, 8);
   // A non-executable stack: without this header the loader would try to
   // make the process's stacks executable.
@@ -235,7 +260,7 @@ export function writeSharedObject(spec: SharedObjectSpec): SharedObject {
   // .hash: nbucket, nchain, buckets, chains.
   const buckets = new Uint32Array(bucketCount);
   const chains = new Uint32Array(symbolCount);
-  spec.symbols.forEach((symbol, index) => {
+  exported.forEach((symbol, index) => {
     const symbolIndex = index + 1;
     const bucket = elfHash(symbol.name) % bucketCount;
     chains[symbolIndex] = buckets[bucket];
@@ -251,15 +276,17 @@ export function writeSharedObject(spec: SharedObjectSpec): SharedObject {
   );
 
   // .dynsym (entry 0 stays zero: the null symbol).
-  spec.symbols.forEach((symbol, index) => {
+  exported.forEach((symbol, index) => {
     const at = dynsymOffset + (index + 1) * SYM_SIZE;
     out.setUint32(at, symbolNames[index], true);
-    image[at + 4] = (STB_GLOBAL << 4) | STT_FUNC;
+    image[at + 4] = (STB_GLOBAL << 4) | (symbol.data ? STT_OBJECT : STT_FUNC);
     image[at + 5] = 0; // STV_DEFAULT
-    out.setUint16(at + 6, SECTION.text, true);
-    out.setBigUint64(at + 8, BigInt(textOffset + symbol.offset), true);
+    out.setUint16(at + 6, symbol.data ? SECTION.data : SECTION.text, true);
+    const base = symbol.data ? dataOffset : textOffset;
+    out.setBigUint64(at + 8, BigInt(base + symbol.offset), true);
     out.setBigUint64(at + 16, BigInt(symbol.size), true);
   });
+  if (spec.dataBytes !== undefined) image.set(spec.dataBytes, dataOffset);
   image.set(dynstr, dynstrOffset);
 
   const text = spec.emitText({
@@ -364,7 +391,7 @@ export function writeSharedObject(spec: SharedObjectSpec): SharedObject {
   sectionHeader(
     SECTION.data,
     SHT_PROGBITS,
-    SHF_ALLOC,
+    dataFlags,
     dataOffset,
     spec.dataSize,
     0,

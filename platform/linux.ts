@@ -10,6 +10,7 @@
 import { JITMemoryManagerError } from "../errors.ts";
 import { createDualMapping } from "./dual_mapping.ts";
 import { createFastCalls } from "./fast_calls.ts";
+import { openDebuggerInterface } from "./gdb_jit.ts";
 import {
   libcCalls,
   libcSymbols,
@@ -130,6 +131,14 @@ export function createLinuxPlatform(
   return {
     ...posix,
     dualMapping,
+    debuggerInterface: () =>
+      openDebuggerInterface(
+        arch,
+        posix.pageSize(),
+        calls,
+        dlopen,
+        posix.osError,
+      ),
     // ELF trampoline libraries, loaded from memfds.
     fastCalls: createFastCalls({
       pageSize: posix.pageSize,

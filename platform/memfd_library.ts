@@ -62,22 +62,7 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
 ): Deno.DynamicLibrary<S> {
   const fd = createExecutableMemfd(calls, name, osError);
   try {
-    for (let written = 0; written < image.length;) {
-      const result = calls.write(
-        fd,
-        image.subarray(written),
-        BigInt(image.length - written),
-      );
-      if (result < 0) throw systemError("write", name, osError(-result));
-      if (result === 0) {
-        throw new JITMemoryManagerError(
-          "SYSTEM",
-          `write(${name}) made no progress`,
-          { syscall: "write" },
-        );
-      }
-      written += result;
-    }
+    writeImage(calls, fd, name, image, osError);
     let library: Deno.DynamicLibrary<S>;
     try {
       library = open(uniqueDescriptorPath(fd), symbols);
@@ -94,6 +79,41 @@ export function loadMemfdLibrary<const S extends Deno.ForeignLibraryInterface>(
     return library;
   } finally {
     calls.close(fd);
+  }
+}
+
+/**
+ * Writes all of `image` to `fd`.
+ *
+ * @param calls `write`.
+ * @param fd The file.
+ * @param name The file's name, for errors.
+ * @param image The bytes.
+ * @param osError Describes an error number.
+ * @throws {JITMemoryManagerError} `SYSTEM` if a write fails or stalls.
+ */
+export function writeImage(
+  calls: Pick<LoaderCalls, "write">,
+  fd: number,
+  name: string,
+  image: Uint8Array,
+  osError: (code: number) => OsError,
+): void {
+  for (let written = 0; written < image.length;) {
+    const result = calls.write(
+      fd,
+      image.subarray(written),
+      BigInt(image.length - written),
+    );
+    if (result < 0) throw systemError("write", name, osError(-result));
+    if (result === 0) {
+      throw new JITMemoryManagerError(
+        "SYSTEM",
+        `write(${name}) made no progress`,
+        { syscall: "write" },
+      );
+    }
+    written += result;
   }
 }
 

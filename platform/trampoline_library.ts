@@ -279,7 +279,7 @@ function aarch64Text(
 }
 
 /** `adr xd, #offset` (offset within ±1 MiB). */
-function adr(register: number, offset: number): number {
+export function adr(register: number, offset: number): number {
   if (offset < -(1 << 20) || offset >= 1 << 20) {
     throw new RangeError(`adr offset ${offset} out of range`);
   }

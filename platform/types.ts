@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { DebuggerInterface } from "./gdb_jit.ts";
 import type { SystemErrorReason } from "../errors.ts";
 import type { FastCalls } from "./fast_calls.ts";
 
@@ -134,6 +135,11 @@ export interface Platform {
    * `undefined` elsewhere.
    */
   readonly dualMapping?: DualMapping;
+  /**
+   * Opens the process's side of the GDB JIT interface, where the platform
+   * has one (Linux); `undefined` elsewhere.
+   */
+  readonly debuggerInterface?: () => DebuggerInterface;
 }
 
 /** The two views of dual-mapped memory. */
