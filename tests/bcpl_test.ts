@@ -16,6 +16,7 @@ import {
   NativeProgram,
   runInterpreted,
   runNative,
+  symbolName,
 } from "../examples/bcpl/compiler.ts";
 import { BcplError } from "../examples/bcpl/lexer.ts";
 import { listing } from "../examples/bcpl/main.ts";
@@ -405,6 +406,39 @@ Deno.test("main.ts runs demo.b with --allow-ffi alone", async () => {
     Deno.readTextFileSync(path("tests/bcpl/demo.out")),
   );
   assert.equal(result.code, 0);
+});
+
+Deno.test("main.ts --profile names every BCPL function in the perf map (Linux; elsewhere UNSUPPORTED)", async () => {
+  const result = await runDeno([
+    "run",
+    "--allow-ffi",
+    "--allow-write=/tmp",
+    path("examples/bcpl/main.ts"),
+    path("examples/bcpl/programs/fib.b"),
+    "--profile",
+  ]);
+  if (Deno.build.os !== "linux") {
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /perf map files are read by Linux's perf only/);
+    return;
+  }
+  assert.equal(result.code, 832040 % 256, result.stderr);
+  const map = result.stderr.match(/^perf map: (\/tmp\/perf-\d+\.map)$/m)?.[1];
+  assert.ok(map !== undefined, result.stderr);
+  const lines = Deno.readTextFileSync(map).trimEnd().split("\n");
+  Deno.removeSync(map);
+  const compiled = compile(
+    check(Deno.readTextFileSync(path("examples/bcpl/programs/fib.b"))),
+  );
+  for (const fn of compiled.functions) {
+    const line = lines.find((row) => row.endsWith(` ${symbolName(fn.name)}`));
+    assert.ok(line !== undefined, `${fn.name} in\n${lines.join("\n")}`);
+    assert.equal(line.split(" ")[1], fn.size.toString(16));
+  }
+  assert.deepEqual(
+    compiled.functions.map((fn) => symbolName(fn.name)),
+    ["bcpl(entry)", "fib", "start"],
+  );
 });
 
 Deno.test("main.ts --interpret exits with start()'s result", async () => {

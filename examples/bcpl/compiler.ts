@@ -162,7 +162,13 @@ export class NativeProgram implements Disposable {
       throw new Error(`code for ${made} cannot run on ${here}`);
     }
     try {
-      this.#buffer.commit(compiled.assembler);
+      // Named, so that profilers and debuggers show BCPL's functions
+      // (see enablePerfMap() and enableDebuggerRegistration()).
+      this.#buffer.commit(compiled.assembler, {
+        symbols: compiled.functions
+          .filter((fn) => fn.size > 0)
+          .map((fn) => ({ ...fn, name: symbolName(fn.name) })),
+      });
       this.#entry = this.#buffer.asFunction(
         { parameters: ["buffer"], result: "i64" },
         0,
@@ -227,6 +233,18 @@ export class NativeProgram implements Disposable {
 export function runNative(compiled: Compiled, output: Output): bigint {
   using program = new NativeProgram(compiled);
   return program.run(output);
+}
+
+/**
+ * The name tools show for a part of the code: a BCPL function by its own
+ * name, the entry stub and the string constants as `bcpl(entry)` and
+ * `bcpl(strings)`.
+ *
+ * @param name The part's name in {@linkcode Compiled.functions}.
+ * @returns The symbol name.
+ */
+export function symbolName(name: string): string {
+  return name.startsWith("(") ? `bcpl${name}` : name;
 }
 
 /** A string constant in the code: an 8-byte length, then its bytes. */

@@ -5,7 +5,13 @@
  * deno run --allow-ffi examples/bcpl/main.ts FILE.b               # compile to native code and run
  * deno run --allow-ffi examples/bcpl/main.ts FILE.b --interpret   # run the reference interpreter
  * deno run --allow-ffi examples/bcpl/main.ts FILE.b --disassemble # list the code [--arch=...] [--abi=...]
+ * deno run --allow-ffi --allow-write=/tmp examples/bcpl/main.ts FILE.b --profile # run, naming functions for perf
  * ```
+ *
+ * `--profile` runs the native code with its functions written to the perf
+ * map (`/tmp/perf-<pid>.map`, Linux), so that `perf record` of the run and
+ * `perf report` show time per BCPL function; it prints the map's path on
+ * standard error.
  *
  * `--disassemble` lists code for this CPU and calling convention unless
  * `--arch=x86_64|aarch64` and, for x86-64, `--abi=sysv|win64` (System V
@@ -17,6 +23,7 @@
  * @module
  */
 
+import { enablePerfMap } from "../../mod.ts";
 import { BcplError } from "./lexer.ts";
 import {
   type Abi,
@@ -30,8 +37,8 @@ import {
 import { BcplRuntimeError, Output } from "./runtime.ts";
 import { readSource } from "./source_file.ts";
 
-const USAGE = "usage: main.ts FILE.b [--interpret | --disassemble " +
-  "[--arch=x86_64|aarch64] [--abi=sysv|win64]]";
+const USAGE = "usage: main.ts FILE.b [--interpret | --profile | " +
+  "--disassemble [--arch=x86_64|aarch64] [--abi=sysv|win64]]";
 
 /**
  * Runs the command line.
@@ -44,6 +51,7 @@ export function main(args: string[]): number {
   const files = args.filter((arg) => !arg.startsWith("--"));
   const known = [
     "--interpret",
+    "--profile",
     "--disassemble",
     "--arch=x86_64",
     "--arch=aarch64",
@@ -78,6 +86,9 @@ export function main(args: string[]): number {
         new TextEncoder().encode(listing(compile(checked, arch, abi))),
       );
       return 0;
+    }
+    if (flags.includes("--profile")) {
+      printError(`perf map: ${enablePerfMap().path}`);
     }
     const result = flags.includes("--interpret")
       ? runInterpreted(checked, output)
