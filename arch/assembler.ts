@@ -15,6 +15,7 @@
  * @module
  */
 
+import { formatListing, type ListingStyle } from "./listing.ts";
 import { JITMemoryManagerError } from "../errors.ts";
 import { Instruction } from "../instruction.ts";
 import { show } from "../validate.ts";
@@ -196,6 +197,8 @@ export class CodeEmitter {
   #labelAt: Int32Array<ArrayBuffer>;
   #labelBranches: Int32Array<ArrayBuffer>;
   #labels = 0;
+  /** The names of the labels given one, for listings. */
+  #labelNames: Map<number, string> | undefined;
 
   /** Per fixup: the field's position, its kind, the label, the instruction's end. */
   #fixAt: Int32Array<ArrayBuffer>;
@@ -342,10 +345,12 @@ export class CodeEmitter {
   /**
    * Creates a label.
    *
+   * @param name A name for listings (optional; most labels have none).
    * @returns A new, unbound label.
    */
-  newLabel(): Label {
+  newLabel(name?: string): Label {
     const id = this.#labels++;
+    if (name !== undefined) (this.#labelNames ??= new Map()).set(id, name);
     if (id === 0) {
       [this.#labelAt, this.#labelBranches] = carveColumns(2);
     } else if (id === this.#labelAt.length) {
@@ -470,6 +475,53 @@ export class CodeEmitter {
    * @param words Whether 4-byte instructions become words (AArch64).
    * @returns The instructions.
    */
+  /**
+   * The bound labels that have names, where they ended up after layout.
+   *
+   * @returns Name and offset of each, in no particular order.
+   */
+  namedLabels(): { name: string; offset: number }[] {
+    const named: { name: string; offset: number }[] = [];
+    if (this.#labelNames === undefined) return named;
+    this.layout();
+    for (const [id, name] of this.#labelNames) {
+      if (this.#labelAt[id] === -1) continue;
+      named.push({
+        name,
+        offset: this.#labelAt[id] + this.#growth[this.#labelBranches[id]],
+      });
+    }
+    return named;
+  }
+
+  /**
+   * Where each instruction (or data run) starts after layout.
+   *
+   * @param finalStart Maps a start before layout to its final offset
+   *   (given by {@linkcode CodeEmitter.instructions}; built here otherwise).
+   * @returns The offsets, ascending.
+   */
+  starts(finalStart?: (start: number) => number): number[] {
+    if (finalStart === undefined) {
+      this.layout();
+      let branch = 0;
+      finalStart = (start: number): number => {
+        while (
+          branch < this.#branchCount &&
+          this.#fixAt[this.#branches[branch]] < start
+        ) {
+          branch++;
+        }
+        return start + this.#growth[branch];
+      };
+    }
+    const starts: number[] = [];
+    for (let at = 0; at < this.cursor; at++) {
+      if (this.#starts[at >> 3] & (1 << (at & 7))) starts.push(finalStart(at));
+    }
+    return starts;
+  }
+
   instructions(words: boolean): Instruction[] {
     const code = this.layout();
     const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
@@ -484,10 +536,7 @@ export class CodeEmitter {
       }
       return start + this.#growth[branch];
     };
-    const starts: number[] = [];
-    for (let at = 0; at < this.cursor; at++) {
-      if (this.#starts[at >> 3] & (1 << (at & 7))) starts.push(finalStart(at));
-    }
+    const starts = this.starts(finalStart);
     for (let index = 0; index < starts.length; index++) {
       const start = starts[index];
       const end = index + 1 < starts.length ? starts[index + 1] : code.length;
@@ -714,10 +763,66 @@ export abstract class AssemblerBase {
   /**
    * Creates a label to bind later with {@linkcode AssemblerBase.bind}.
    *
+   * @param name A name for {@linkcode AssemblerBase.listing}, which shows
+   *   it where the label is bound and beside branches to it (optional).
    * @returns A new, unbound label.
+   * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` for a name that is
+   * not a non-empty string on one line.
    */
-  label(): Label {
-    return this.#code.newLabel();
+  label(name?: string): Label {
+    if (
+      name !== undefined &&
+      (typeof name !== "string" || name === "" || /[\n\r\0<>]/.test(name))
+    ) {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `label: a name must be a non-empty string on one line, without < or >, got ${
+          describeOperand(name)
+        }`,
+      );
+    }
+    return this.#code.newLabel(name);
+  }
+
+  /**
+   * The program as text, in the layout of GNU objdump (`objdump -d -M
+   * intel` for x86-64, `aarch64-linux-gnu-objdump -d` for AArch64): for
+   * each named label a header line, and for each instruction its offset,
+   * its bytes and the instruction as objdump prints it, with aliases, hex
+   * immediates and branch targets (by label name where one is given).
+   * Bytes from `data()` and `space()` are shown as `.byte`.
+   *
+   * @returns The listing, one line per instruction.
+   * @throws {JITMemoryManagerError} As {@linkcode AssemblerBase.bytes}.
+   *
+   * @example Listing a loop
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
+   *
+   * const a = new Assembler();
+   * const top = a.label("top");
+   * a.bind(top).sub(eax, 1).jne(top).ret();
+   * assert.equal(
+   *   a.listing(),
+   *   [
+   *     "0000000000000000 <top>:",
+   *     "   0:\t83 e8 01             \tsub    eax,0x1",
+   *     "   3:\t75 fb                \tjne    0 <top>",
+   *     "   5:\tc3                   \tret",
+   *     "",
+   *   ].join("\n"),
+   * );
+   * ```
+   */
+  listing(): string {
+    const code = this.#code;
+    return formatListing(
+      code.layout(),
+      code.starts(),
+      code.namedLabels(),
+      listingStyleOf(this),
+    );
   }
 
   /**
@@ -833,6 +938,37 @@ export abstract class AssemblerBase {
   protected wordInstructions(): boolean {
     return false;
   }
+}
+
+/** Each CPU's listing style, by its assembler class. */
+const listingStyles = new Map<unknown, ListingStyle>();
+
+/**
+ * Gives a CPU's assembler class (and its subclasses) a listing style.
+ *
+ * @param assembler The class.
+ * @param style Its decoder and line layout.
+ */
+export function setListingStyle(
+  assembler: abstract new () => AssemblerBase,
+  style: ListingStyle,
+): void {
+  listingStyles.set(assembler, style);
+}
+
+function listingStyleOf(assembler: AssemblerBase): ListingStyle {
+  for (
+    let prototype = Object.getPrototypeOf(assembler);
+    prototype !== null;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    const style = listingStyles.get(prototype.constructor);
+    if (style !== undefined) return style;
+  }
+  throw new JITMemoryManagerError(
+    "UNSUPPORTED",
+    "listing: this assembler has no decoder",
+  );
 }
 
 /**

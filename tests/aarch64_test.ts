@@ -23,6 +23,8 @@ import {
   type Case,
   gnuAvailable,
 } from "./helpers/gnu_as.ts";
+import { assertListsLikeObjdump } from "./helpers/objdump.ts";
+import { A64_LISTING } from "../arch/aarch64/listing_style.ts";
 
 const ignore = !(await gnuAvailable("aarch64"));
 const regs = a64 as unknown as Record<string, A64Register>;
@@ -42,10 +44,12 @@ function one(source: string, build: (a: Assembler) => unknown): Case {
 
 function gnuTest(name: string, cases: () => Case[]): void {
   Deno.test({
-    name: `AArch64 ${name} matches GNU as`,
+    name: `AArch64 ${name} matches GNU as, and lists as objdump prints it`,
     ignore,
     async fn(): Promise<void> {
-      await assertMatchesGnu("aarch64", cases());
+      const generated = cases();
+      await assertMatchesGnu("aarch64", generated);
+      await assertListsLikeObjdump("aarch64", generated, A64_LISTING);
     },
   });
 }

@@ -21,6 +21,8 @@ import {
   type Case,
   gnuAvailable,
 } from "./helpers/gnu_as.ts";
+import { assertListsLikeObjdump } from "./helpers/objdump.ts";
+import { X86_LISTING } from "../arch/x86_64/listing_style.ts";
 
 const ignore = !(await gnuAvailable("x86_64"));
 
@@ -220,10 +222,12 @@ function binaryCases(
 
 function gnuTest(name: string, cases: () => Case[]): void {
   Deno.test({
-    name: `x86-64 ${name} matches GNU as`,
+    name: `x86-64 ${name} matches GNU as, and lists as objdump prints it`,
     ignore,
     async fn(): Promise<void> {
-      await assertMatchesGnu("x86_64", cases());
+      const generated = cases();
+      await assertMatchesGnu("x86_64", generated);
+      await assertListsLikeObjdump("x86_64", generated, X86_LISTING);
     },
   });
 }

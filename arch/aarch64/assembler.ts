@@ -13,9 +13,11 @@ import {
   Fixup,
   invalidOperand,
   type Label,
+  setListingStyle,
 } from "../assembler.ts";
 import * as branches from "./branches.ts";
 import * as integer from "./integer.ts";
+import { A64_LISTING } from "./listing_style.ts";
 import * as memory from "./memory.ts";
 import * as neon from "./neon.ts";
 import type { A64Memory, Condition } from "./operands.ts";
@@ -1086,3 +1088,5 @@ export class Assembler extends A64SimdAssembler {
     return this;
   }
 }
+
+setListingStyle(Assembler, A64_LISTING);

@@ -6,7 +6,12 @@
  * @module
  */
 
-import { type CodeEmitter, emitterOf, type Label } from "../assembler.ts";
+import {
+  type CodeEmitter,
+  emitterOf,
+  type Label,
+  setListingStyle,
+} from "../assembler.ts";
 import * as branches from "./branches.ts";
 import { emitFixed } from "./encoding.ts";
 import * as integer from "./integer.ts";
@@ -17,6 +22,7 @@ import {
   type X86Memory,
   type X86Operand,
 } from "./operands.ts";
+import { X86_LISTING } from "./listing_style.ts";
 import type { X86Register } from "./registers.ts";
 import { X86SimdAssembler } from "./simd_assembler.ts";
 
@@ -603,3 +609,5 @@ for (const condition of Object.keys(CONDITIONS) as Condition[]) {
     },
   });
 }
+
+setListingStyle(Assembler, X86_LISTING);
