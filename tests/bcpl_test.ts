@@ -188,30 +188,43 @@ Deno.test("compile() generates code for both CPUs with a function map", () => {
   }
 });
 
-Deno.test("listing() shows each function's name, offset and size over its bytes", () => {
-  const checked = check("LET twice(n) = n + n\nLET start() = twice(21)\n");
+Deno.test("listing() shows the assembler's listing, a header at each function, over every byte", () => {
+  const checked = check(
+    'LET twice(n) = n + n\nLET start() = VALOF $( writes("hi*n"); RESULTIS twice(21) $)\n',
+  );
   for (const arch of ["x86_64", "aarch64"] as const) {
     const code = compile(checked, arch);
     const text = listing(code);
     const header = arch === "x86_64"
       ? `x86_64 \\(${callingConvention().name}\\)`
       : arch;
-    assert.match(
-      text,
-      new RegExp(`^${header}: ${code.bytes.length} bytes$`, "m"),
+    assert.match(text, new RegExp(`^${header}: ${code.bytes.length} bytes\n`));
+    assert.deepEqual(
+      code.functions.map((fn) => symbolName(fn.name)),
+      ["bcpl(entry)", "twice", "start", "bcpl(strings)"],
     );
     for (const fn of code.functions) {
-      const offset = fn.offset.toString(16).padStart(4, "0");
-      const name = fn.name.replace(/[()]/g, "\\$&");
-      assert.match(
-        text,
-        new RegExp(`^${name}: offset ${offset}, ${fn.size} bytes$`, "m"),
-      );
+      const offset = fn.offset.toString(16).padStart(16, "0");
+      const name = symbolName(fn.name).replace(/[()]/g, "\\$&");
+      assert.match(text, new RegExp(`^${offset} <${name}>:$`, "m"));
     }
-    const hex = [...text.matchAll(/^ {2}[0-9a-f]{4} {2}(.*)$/gm)].flatMap((m) =>
-      m[1].split(" ")
+    // Every byte, in order, in the bytes column.
+    const bytes = [...text.matchAll(/^ *[0-9a-f]+:\t([^\t]*)\t/gm)].flatMap(
+      (m) => {
+        const column = m[1].trim();
+        return /^[0-9a-f]{8}$/.test(column)
+          ? [0, 8, 16, 24].map((shift) =>
+            (parseInt(column, 16) >>> shift) & 0xff
+          )
+          : column.split(" ").map((byte) => parseInt(byte, 16));
+      },
     );
-    assert.deepEqual(hex.map((byte) => parseInt(byte, 16)), [...code.bytes]);
+    assert.deepEqual(bytes, [...code.bytes]);
+    assert.match(
+      text,
+      /\t\.byte 0x03,0x00,0x00,/,
+      "the string's length word is data",
+    );
   }
 });
 

@@ -44,7 +44,8 @@ export type Argument =
  * from the stack pointer; word addresses are byte addresses / 8.
  */
 export interface Target<L> {
-  label(): L;
+  /** A new label; a named one shows in listings. */
+  label(name?: string): L;
   bind(label: L): void;
   jump(label: L): void;
   /** The entry stub (offset 0): `entry(runtime) -> status`, calling `start`. */
@@ -108,7 +109,7 @@ export function generate<L>(
   start: number,
   target: Target<L>,
 ): { functions: L[]; strings?: L } {
-  const labels = program.functions.map(() => target.label());
+  const labels = program.functions.map((fn) => target.label(fn.name));
   const strings: { label: L; bytes: Uint8Array }[] = [];
   target.entry(labels[start]);
 
@@ -260,7 +261,10 @@ export function generate<L>(
           target.constant(10n);
           return target.runtime(RuntimeOp.Wrch);
         default: {
-          const label = target.label();
+          // The first string constant starts the code's data.
+          const label = target.label(
+            strings.length === 0 ? "bcpl(strings)" : undefined,
+          );
           strings.push({
             label,
             bytes: (e.args[0] as Expr & { kind: "string" }).bytes,

@@ -77,6 +77,8 @@ export function compile(
   const target = arch === "x86_64"
     ? new X86Target(abi === "win64" ? WINDOWS_X64 : SYSTEM_V_X86_64)
     : new A64Target();
+  // The entry stub is at offset 0; named so that listings show it.
+  target.bind(target.label("bcpl(entry)"));
   const labels = generate(checked.program, checked.start, target);
   const bytes = target.asm.bytes();
   const starts = [

@@ -118,46 +118,17 @@ function choice(flags: string[], prefix: string): string | undefined {
 }
 
 /**
- * The code as hex, one instruction per line, under each function's name,
- * offset and size, after a header naming the CPU (and for x86-64 the
- * calling convention) and the size.
+ * The code as the assembler lists it (objdump's layout: offsets, bytes,
+ * instructions, a header for each function), after a line naming the CPU
+ * (and for x86-64 the calling convention) and the size.
  *
  * @param compiled The code.
  * @returns The listing.
  */
 export function listing(compiled: Compiled): string {
-  const lines = [
-    `${
-      describeTarget(compiled.arch, compiled.abi)
-    }: ${compiled.bytes.length} bytes`,
-  ];
-  let offset = 0;
-  let next = 0;
-  for (const instruction of compiled.instructions) {
-    while (
-      next < compiled.functions.length &&
-      compiled.functions[next].offset <= offset
-    ) {
-      const { name, size } = compiled.functions[next++];
-      lines.push("", `${name}: offset ${hex(offset)}, ${size} bytes`);
-    }
-    const bytes = instruction.bytes;
-    // Data (the string constants) is one long "instruction": 16 per line.
-    for (let at = 0; at < bytes.length; at += 16) {
-      const row = [...bytes.subarray(at, at + 16)];
-      lines.push(
-        `  ${hex(offset + at)}  ${
-          row.map((b) => b.toString(16).padStart(2, "0")).join(" ")
-        }`,
-      );
-    }
-    offset += bytes.length;
-  }
-  return lines.join("\n") + "\n";
-}
-
-function hex(offset: number): string {
-  return offset.toString(16).padStart(4, "0");
+  return `${
+    describeTarget(compiled.arch, compiled.abi)
+  }: ${compiled.bytes.length} bytes\n\n${compiled.assembler.listing()}`;
 }
 
 function printError(message: string): void {

@@ -64,8 +64,8 @@ export class A64Target implements Target<Label> {
    */
   #immediateB: number | undefined;
 
-  label(): Label {
-    return this.asm.label();
+  label(name?: string): Label {
+    return this.asm.label(name);
   }
 
   bind(label: Label): void {

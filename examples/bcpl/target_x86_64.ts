@@ -118,8 +118,8 @@ export class X86Target implements Target<Label> {
     this.#homed = convention.shadowSpace > 0;
   }
 
-  label(): Label {
-    return this.asm.label();
+  label(name?: string): Label {
+    return this.asm.label(name);
   }
 
   bind(label: Label): void {
