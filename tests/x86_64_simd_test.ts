@@ -17,6 +17,8 @@ import {
 import * as x86 from "../arch/x86_64.ts";
 import { rejectsInstruction } from "./helpers/error_code.ts";
 import { assertMatchesGnu, type Case, gnuAvailable } from "./helpers/gnu_as.ts";
+import { assertListsLikeObjdump } from "./helpers/objdump.ts";
+import { X86_LISTING } from "../arch/x86_64/listing_style.ts";
 
 const ignore = !(await gnuAvailable("x86_64"));
 
@@ -291,10 +293,14 @@ Object.assign(SHAPES, {
 
 for (const [shape, [mnemonics, generate]] of Object.entries(SHAPES)) {
   Deno.test({
-    name: `x86-64 SIMD ${shape} (${mnemonics.join(" ")}) matches GNU as`,
+    name: `x86-64 SIMD ${shape} (${
+      mnemonics.join(" ")
+    }) matches GNU as, and lists as objdump prints it`,
     ignore,
     async fn(): Promise<void> {
-      await assertMatchesGnu("x86_64", mnemonics.flatMap(generate));
+      const generated = mnemonics.flatMap(generate);
+      await assertMatchesGnu("x86_64", generated);
+      await assertListsLikeObjdump("x86_64", generated, X86_LISTING);
     },
   });
 }

@@ -7,10 +7,11 @@
 
 import type { ListingStyle } from "../listing.ts";
 import { decodeX86 } from "./disassembler.ts";
+import { decodeX86Simd } from "./simd_disassembler.ts";
 
 /** The x86-64 listing layout. */
 export const X86_LISTING: ListingStyle = {
-  decode: (code, at) => decodeX86(code, at),
+  decode: (code, at) => decodeX86(code, at, decodeX86Simd),
   bytes(code, at, length): string {
     const hex = [...code.subarray(at, at + length)].map((byte) =>
       byte.toString(16).padStart(2, "0")
