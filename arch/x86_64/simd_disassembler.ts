@@ -110,7 +110,7 @@ function rmVector(m: ModRm, registerBits: number, memoryBits: number): string {
 }
 
 /** The r/m operand as a general register or sized memory. */
-function rmGeneral(r: X86Reader, m: ModRm, bits: number): string {
+function rmGeneral(m: ModRm, bits: number): string {
   if (m.rm !== undefined) return register(m.rm, bits, true);
   return `${PTR[bits]}${m.memory === "" ? "RIP" : m.memory}`;
 }
@@ -211,7 +211,7 @@ function decodeSpecial(
   if (f.map === 1 && f.pp === 1 && (f.op === 0x6e || f.op === 0x7e)) {
     const m = readModRm(r);
     const name = `${v}${f.w ? "movq" : "movd"}`;
-    const general = rmGeneral(r, m, bits);
+    const general = rmGeneral(m, bits);
     const xmm = vec(m.reg, 128);
     return finish(r, name, f.op === 0x6e ? [xmm, general] : [general, xmm], m);
   }
@@ -228,7 +228,7 @@ function decodeSpecial(
     const name = `${v}cvtsi2${f.pp === 2 ? "ss" : "sd"}`;
     const operands = [vec(m.reg, 128)];
     if (f.vex) operands.push(vec(f.vvvv, 128));
-    operands.push(rmGeneral(r, m, bits));
+    operands.push(rmGeneral(m, bits));
     return finish(r, name, operands, m);
   }
   if (f.map === 1 && f.pp >= 2 && (f.op === 0x2c || f.op === 0x2d)) {
@@ -276,7 +276,7 @@ function decodeSpecial(
   }
   if (f.map === 3 && f.pp === 1 && (f.op === 0x22 || f.op === 0x16)) {
     const m = readModRm(r);
-    const general = rmGeneral(r, m, bits);
+    const general = rmGeneral(m, bits);
     const index = () => immediate(r.signed(1), 8);
     if (f.op === 0x22) {
       const operands = [vec(m.reg, 128)];
