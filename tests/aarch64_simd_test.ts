@@ -22,6 +22,8 @@ import * as a64 from "../arch/aarch64.ts";
 import { fmovImmediate } from "../arch/aarch64/floating_point.ts";
 import { rejectsInstruction } from "./helpers/error_code.ts";
 import { assertMatchesGnu, type Case, gnuAvailable } from "./helpers/gnu_as.ts";
+import { assertListsLikeObjdump } from "./helpers/objdump.ts";
+import { A64_LISTING } from "../arch/aarch64/listing_style.ts";
 
 const ignore = !(await gnuAvailable("aarch64"));
 const all = a64 as unknown as Record<string, unknown>;
@@ -95,7 +97,9 @@ function gnuTest(name: string, cases: () => Case[]): void {
     name: `AArch64 SIMD ${name} matches GNU as`,
     ignore,
     async fn(): Promise<void> {
-      await assertMatchesGnu("aarch64", cases());
+      const generated = cases();
+      await assertMatchesGnu("aarch64", generated);
+      await assertListsLikeObjdump("aarch64", generated, A64_LISTING);
     },
   });
 }

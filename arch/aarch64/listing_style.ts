@@ -7,10 +7,11 @@
 
 import type { ListingStyle } from "../listing.ts";
 import { decodeA64 } from "./disassembler.ts";
+import { decodeA64Simd } from "./simd_disassembler.ts";
 
 /** The AArch64 listing layout. */
 export const A64_LISTING: ListingStyle = {
-  decode: (code, at) => decodeA64(code, at),
+  decode: (code, at) => decodeA64(code, at, decodeA64Simd),
   bytes(code, at, length): string {
     if (length !== 4) {
       return [...code.subarray(at, at + length)].map((byte) =>
