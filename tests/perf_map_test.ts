@@ -111,6 +111,26 @@ Deno.test("enablePerfMap(): under --perf-basic-prof the file is V8's too, and ne
   }
 });
 
+Deno.test("enablePerfMap() and enableDebuggerRegistration() in two workers and the main thread at once: every line whole, none lost", async () => {
+  if (!LINUX) return;
+  const child = await runDeno([
+    "run",
+    "--allow-ffi",
+    "--allow-read",
+    "--allow-write=/tmp",
+    fixture("named_workers.ts"),
+  ]);
+  assert.equal(child.code, 0, child.stderr);
+  const report = JSON.parse(child.stdout.trim().split("\n").at(-1)!);
+  assert.deepEqual(report.counts, [report.count, report.count]);
+  const lines = readMap(report.path);
+  for (const line of lines) assert.match(line, MAP_LINE);
+  for (const prefix of ["main", "worker1", "worker2"]) {
+    const named = lines.filter((line) => line.includes(` ${prefix}_fn`));
+    assert.equal(named.length, report.count, prefix);
+  }
+});
+
 /** Why perf cannot profile JIT'd code of this run, if it cannot. */
 async function perfUnavailable(): Promise<string | undefined> {
   if (!LINUX) return "perf is Linux's profiler";
