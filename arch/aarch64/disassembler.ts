@@ -11,39 +11,17 @@
  */
 
 import type { Decoded } from "../listing.ts";
+import {
+  branchComment,
+  conditionComment,
+  CONDITIONS,
+  field,
+  gpr,
+  matches,
+  result,
+  signExtend,
+} from "./decoding.ts";
 
-/** Condition names, by their 4-bit code. */
-const CONDITIONS = [
-  "eq",
-  "ne",
-  "cs",
-  "cc",
-  "mi",
-  "pl",
-  "vs",
-  "vc",
-  "hi",
-  "ls",
-  "ge",
-  "lt",
-  "gt",
-  "le",
-  "al",
-  "nv",
-];
-/** The other names objdump shows for a condition (SVE's), if any. */
-const CONDITION_ALIASES: Record<string, string> = {
-  eq: "none",
-  ne: "any",
-  cs: "hs, b.nlast",
-  cc: "lo, b.ul, b.last",
-  mi: "first",
-  pl: "nfrst",
-  hi: "pmore",
-  ls: "plast",
-  ge: "tcont",
-  lt: "tstop",
-};
 const SHIFTS = ["lsl", "lsr", "asr", "ror"];
 const EXTENDS = [
   "uxtb",
@@ -56,30 +34,11 @@ const EXTENDS = [
   "sxtx",
 ];
 
-/** A general register: `x0`…`x30`, and 31 as `sp`/`wsp` or `xzr`/`wzr`. */
-function gpr(n: number, wide: boolean, sp = false): string {
-  if (n === 31) return sp ? (wide ? "sp" : "wsp") : wide ? "xzr" : "wzr";
-  return `${wide ? "x" : "w"}${n}`;
-}
-
 const hex = (value: number | bigint): string =>
   `#0x${BigInt(value).toString(16)}`;
 
 /** A signed immediate as objdump prints offsets: `#-8`, `#16`. */
 const decimal = (value: number): string => `#${value}`;
-
-/** Whether the bits of `word` under `mask` are `value`. */
-function matches(word: number, mask: number, value: number): boolean {
-  return ((word & mask) >>> 0) === value;
-}
-
-function field(word: number, low: number, bits: number): number {
-  return (word >>> low) & ((1 << bits) - 1);
-}
-
-function signExtend(value: number, bits: number): number {
-  return value >= 2 ** (bits - 1) ? value - 2 ** bits : value;
-}
 
 /**
  * The value of a logical immediate (`N:immr:imms`), or `undefined` for a
@@ -138,14 +97,6 @@ function moveImmediate(
       BigInt.asIntN(bits, unsigned)
     }`,
   };
-}
-
-function result(
-  mnemonic: string,
-  operands: string[],
-  extra: Partial<Decoded> = {},
-): Decoded {
-  return { length: 4, mnemonic, operands, ...extra };
 }
 
 /**
@@ -300,10 +251,9 @@ function branch(word: number, at: number): Decoded | undefined {
   if (matches(word, 0xff000010, 0x54000000)) {
     const offset = signExtend(field(word, 5, 19), 19) * 4;
     const condition = CONDITIONS[field(word, 0, 4)];
-    const alias = CONDITION_ALIASES[condition];
     return result(`b.${condition}`, [], {
       target: at + offset,
-      ...(alias ? { comment: `  // b.${alias}` } : {}),
+      ...branchComment(condition),
     });
   }
   if (matches(word, 0xffe0001f, 0xd4200000)) {
@@ -527,12 +477,4 @@ function dataRegister(word: number): Decoded | undefined {
     return result(subtract ? "msub" : "madd", [d, n, m, gpr(ra, wide)]);
   }
   return undefined;
-}
-
-/** `\t// eq = none` after a condition with another name. */
-function conditionComment(condition: string): Partial<Decoded> {
-  const alias = CONDITION_ALIASES[condition];
-  return alias === undefined
-    ? {}
-    : { comment: `\t// ${condition} = ${alias.replaceAll("b.", "")}` };
 }

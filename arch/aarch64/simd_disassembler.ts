@@ -15,62 +15,15 @@
  */
 
 import type { Decoded } from "../listing.ts";
-
-const CONDITIONS = [
-  "eq",
-  "ne",
-  "cs",
-  "cc",
-  "mi",
-  "pl",
-  "vs",
-  "vc",
-  "hi",
-  "ls",
-  "ge",
-  "lt",
-  "gt",
-  "le",
-  "al",
-  "nv",
-];
-const CONDITION_ALIASES: Record<string, string> = {
-  eq: "none",
-  ne: "any",
-  cs: "hs, nlast",
-  cc: "lo, ul, last",
-  mi: "first",
-  pl: "nfrst",
-  hi: "pmore",
-  ls: "plast",
-  ge: "tcont",
-  lt: "tstop",
-};
-
-function field(word: number, low: number, bits: number): number {
-  return (word >>> low) & ((1 << bits) - 1);
-}
-
-function matches(word: number, mask: number, value: number): boolean {
-  return ((word & mask) >>> 0) === value;
-}
-
-function signExtend(value: number, bits: number): number {
-  return value >= 2 ** (bits - 1) ? value - 2 ** bits : value;
-}
-
-function gpr(n: number, wide: boolean, sp = false): string {
-  if (n === 31) return sp ? (wide ? "sp" : "wsp") : wide ? "xzr" : "wzr";
-  return `${wide ? "x" : "w"}${n}`;
-}
-
-function result(
-  mnemonic: string,
-  operands: string[],
-  extra: Partial<Decoded> = {},
-): Decoded {
-  return { length: 4, mnemonic, operands, ...extra };
-}
+import {
+  conditionComment,
+  CONDITIONS,
+  field,
+  gpr,
+  matches,
+  result,
+  signExtend,
+} from "./decoding.ts";
 
 /** An FP register of type `type` (0 single, 1 double, 3 half). */
 function fpr(n: number, type: number): string {
@@ -104,11 +57,6 @@ function fpImmediate(imm8: number): number {
   const cd = (imm8 >> 4) & 3;
   const e = (imm8 >> 6) & 1 ? cd - 3 : cd + 1;
   return sign * ((16 + (imm8 & 15)) / 16) * 2 ** e;
-}
-
-function conditionComment(condition: string): Partial<Decoded> {
-  const alias = CONDITION_ALIASES[condition];
-  return alias === undefined ? {} : { comment: `\t// ${condition} = ${alias}` };
 }
 
 /**

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { registerName } from "./registers.ts";
+
 /** One decoded instruction. */
 export interface DecodedX86 {
   /** Its length in bytes. */
@@ -24,58 +26,8 @@ export interface DecodedX86 {
   ripTarget?: number;
 }
 
-const REGS64 = [
-  "rax",
-  "rcx",
-  "rdx",
-  "rbx",
-  "rsp",
-  "rbp",
-  "rsi",
-  "rdi",
-  "r8",
-  "r9",
-  "r10",
-  "r11",
-  "r12",
-  "r13",
-  "r14",
-  "r15",
-];
-const REGS32 = [
-  "eax",
-  "ecx",
-  "edx",
-  "ebx",
-  "esp",
-  "ebp",
-  "esi",
-  "edi",
-  ...Array.from({ length: 8 }, (_, n) => `r${n + 8}d`),
-];
-const REGS16 = [
-  "ax",
-  "cx",
-  "dx",
-  "bx",
-  "sp",
-  "bp",
-  "si",
-  "di",
-  ...Array.from({ length: 8 }, (_, n) => `r${n + 8}w`),
-];
-const REGS8_REX = [
-  "al",
-  "cl",
-  "dl",
-  "bl",
-  "spl",
-  "bpl",
-  "sil",
-  "dil",
-  ...Array.from({ length: 8 }, (_, n) => `r${n + 8}b`),
-];
-const REGS8_LEGACY = ["al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"];
+/** The high-byte registers a legacy (REX-less) 8-bit operand 4..7 names. */
+const HIGH_BYTES = ["ah", "ch", "dh", "bh"];
 const ALU = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"];
 const SHIFTS = ["rol", "ror", "rcl", "rcr", "shl", "shr", "shl", "sar"];
 /** Condition codes as objdump names them, by the low nibble. */
@@ -97,7 +49,8 @@ export const CONDITIONS = [
   "le",
   "g",
 ];
-const PTR: Record<number, string> = {
+/** objdump's memory operand sizes. */
+export const PTR: Record<number, string> = {
   8: "BYTE PTR ",
   16: "WORD PTR ",
   32: "DWORD PTR ",
@@ -170,9 +123,9 @@ export function readModRm(r: X86Reader): ModRm {
     const scale = 1 << (sib >> 6);
     const indexNumber = ((sib >> 3) & 7) | (r.rex & 2 ? 8 : 0);
     const baseLow = sib & 7;
-    if (indexNumber !== 4) index = `${REGS64[indexNumber]}*${scale}`;
+    if (indexNumber !== 4) index = `${registerName(indexNumber, 64)}*${scale}`;
     if (!(baseLow === 5 && mod === 0)) {
-      base = REGS64[baseLow | (r.rex & 1 ? 8 : 0)];
+      base = registerName(baseLow | (r.rex & 1 ? 8 : 0), 64);
     }
     if (base === undefined) {
       const displacement = r.signed(4);
@@ -185,7 +138,7 @@ export function readModRm(r: X86Reader): ModRm {
   } else if (low === 5 && mod === 0) {
     return { reg, memory: "", ripDisplacement: r.signed(4) };
   } else {
-    base = REGS64[low | (r.rex & 1 ? 8 : 0)];
+    base = registerName(low | (r.rex & 1 ? 8 : 0), 64);
   }
   const displacement = mod === 1 ? r.signed(1) : mod === 2 ? r.signed(4) : 0;
   const parts = [base, index].filter((part) => part !== "");
@@ -213,10 +166,8 @@ export function immediate(value: number | bigint, bits: number): string {
 
 /** Register name of number `n` at `bits`. */
 export function register(n: number, bits: number, rex: boolean): string {
-  if (bits === 64) return REGS64[n];
-  if (bits === 32) return REGS32[n];
-  if (bits === 16) return REGS16[n];
-  return rex ? REGS8_REX[n] : REGS8_LEGACY[n];
+  if (bits === 8 && !rex && n >= 4 && n < 8) return HIGH_BYTES[n - 4];
+  return registerName(n, bits as 8 | 16 | 32 | 64);
 }
 
 /**
@@ -320,7 +271,7 @@ function decodeInteger(
   }
   if (op >= 0x50 && op <= 0x5f) {
     const n = (op & 7) | (r.rex & 1 ? 8 : 0);
-    return done(r, op < 0x58 ? "push" : "pop", [REGS64[n]]);
+    return done(r, op < 0x58 ? "push" : "pop", [registerName(n, 64)]);
   }
   if (op === 0x63) {
     const m = readModRm(r);
@@ -393,7 +344,7 @@ function decodeInteger(
       const low = r.signed(4);
       const high = r.signed(4);
       const value = (BigInt(high) << 32n) | BigInt.asUintN(32, BigInt(low));
-      return done(r, "movabs", [REGS64[n], immediate(value, 64)]);
+      return done(r, "movabs", [registerName(n, 64), immediate(value, 64)]);
     }
     const value = r.signed(size === 16 ? 2 : 4);
     return done(r, "mov", [register(n, size, rex), immediate(value, size)]);

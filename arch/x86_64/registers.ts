@@ -59,13 +59,25 @@ const NAMES_32 = [
   "esi",
   "edi",
 ];
+const NAMES_16 = ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di"];
 const NAMES_8 = ["al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"];
 
+/**
+ * GNU as's name of general register `code` at a size (8-bit names as with
+ * a REX prefix: `spl`…`dil`, not `ah`…`bh`).
+ *
+ * @param code 0..15.
+ * @param bits The size.
+ * @returns The name, e.g. `"r9d"`.
+ */
+export function registerName(code: number, bits: 8 | 16 | 32 | 64): string {
+  const names = { 64: NAMES_64, 32: NAMES_32, 16: NAMES_16, 8: NAMES_8 }[bits];
+  const suffix = { 64: "", 32: "d", 16: "w", 8: "b" }[bits];
+  return code < 8 ? names[code] : `r${code}${suffix}`;
+}
+
 function register(code: number, bits: 8 | 32 | 64): X86Register {
-  const names = bits === 64 ? NAMES_64 : bits === 32 ? NAMES_32 : NAMES_8;
-  const suffix = bits === 64 ? "" : bits === 32 ? "d" : "b";
-  const name = code < 8 ? names[code] : `r${code}${suffix}`;
-  return new X86Register(name, code, bits);
+  return new X86Register(registerName(code, bits), code, bits);
 }
 
 /** 64-bit registers. */

@@ -12,20 +12,12 @@
 import type { DecodedX86, ModRm } from "./disassembler.ts";
 import {
   immediate,
+  PTR,
   readModRm,
   register,
   type X86Reader,
 } from "./disassembler.ts";
 import { SIMD_ROWS, type SimdRow } from "./simd_opcodes.ts";
-
-const PTR: Record<number, string> = {
-  8: "BYTE PTR ",
-  16: "WORD PTR ",
-  32: "DWORD PTR ",
-  64: "QWORD PTR ",
-  128: "XMMWORD PTR ",
-  256: "YMMWORD PTR ",
-};
 
 let table: Map<string, SimdRow[]> | undefined;
 
