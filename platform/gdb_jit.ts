@@ -24,6 +24,7 @@
  * @module
  */
 
+import { JITMemoryManagerError } from "../errors.ts";
 import { writeSharedObject } from "./elf.ts";
 import { createExecutableMemfd } from "./memfd.ts";
 import { type LoaderCalls, writeImage } from "./memfd_library.ts";
@@ -263,15 +264,17 @@ interface Entry {
  *
  * @param arch The CPU.
  * @param pageSize The page size.
- * @param calls `memfd_create`, `write`.
+ * @param calls `memfd_create`, `write`, `close`.
  * @param open `Deno.dlopen`.
  * @param osError Describes an error number.
  * @returns The interface.
+ * @throws {JITMemoryManagerError} `SYSTEM` if the memfd cannot be made or
+ * written, `UNSUPPORTED` if the loader refuses it (the memfd is closed).
  */
 export function openDebuggerInterface(
   arch: Architecture,
   pageSize: number,
-  calls: Pick<LoaderCalls, "memfd_create" | "write">,
+  calls: Pick<LoaderCalls, "memfd_create" | "write" | "close">,
   open: Opener,
   osError: (code: number) => OsError,
 ): DebuggerInterface {
@@ -280,9 +283,22 @@ export function openDebuggerInterface(
   // open descriptor's number is never handed out again, so the path
   // stays unique in this process.
   const fd = createExecutableMemfd(calls, "jit-memory-debugger", osError);
-  writeImage(calls, fd, "jit-memory-debugger", image, osError);
   const path = `/proc/${Deno.pid}/fd/${fd}`;
-  const library = open(path, librarySymbols);
+  let library: Deno.DynamicLibrary<typeof librarySymbols>;
+  try {
+    writeImage(calls, fd, "jit-memory-debugger", image, osError);
+    library = open(path, librarySymbols);
+  } catch (cause) {
+    calls.close(fd);
+    if (cause instanceof JITMemoryManagerError) throw cause;
+    throw new JITMemoryManagerError(
+      "UNSUPPORTED",
+      `Cannot load the debugger interface library: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+  }
   const base = library.symbols.jit_debug_base()!;
   const descriptor = Deno.UnsafePointer.offset(base, descriptorOffset)!;
   const header = new Uint32Array(

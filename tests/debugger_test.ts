@@ -3,7 +3,7 @@
 // and gdb itself naming a JIT'd frame and forgetting released code.
 import assert from "node:assert/strict";
 import { enableDebuggerRegistration, JITMemoryManagerError } from "../mod.ts";
-import { debugSymbolFile } from "../platform/gdb_jit.ts";
+import { debugSymbolFile, openDebuggerInterface } from "../platform/gdb_jit.ts";
 import { platform } from "../platform/mod.ts";
 import { fixture } from "./helpers/deno_child.ts";
 import { EMULATED } from "./helpers/emulation.ts";
@@ -144,6 +144,49 @@ Deno.test("debugger: registration links entries into __jit_debug_descriptor's li
   assert.deepEqual(await names(state.objects), ["one"]);
   registrar.unregister(one);
   assert.deepEqual(readDescriptor(registrar.descriptor).objects, []);
+});
+
+Deno.test("debugger: a loader that refuses the library gives UNSUPPORTED, and its memfd is closed; a failed write gives SYSTEM", () => {
+  const calls: string[] = [];
+  const fakeCalls = (writeResult: number) => ({
+    memfd_create: (): number => {
+      calls.push("memfd_create");
+      return 42;
+    },
+    write: (fd: number, _: Uint8Array, count: bigint): number => {
+      calls.push(`write ${fd}`);
+      return writeResult < 0 ? writeResult : Number(count);
+    },
+    close: (fd: number): number => {
+      calls.push(`close ${fd}`);
+      return 0;
+    },
+  });
+  const osError = (code: number) => ({
+    code,
+    message: `error ${code}`,
+    reason: "other" as const,
+  });
+  assert.throws(
+    () =>
+      openDebuggerInterface("x86_64", 4096, fakeCalls(0), () => {
+        throw new Error("memfd mapped noexec");
+      }, osError),
+    (error) =>
+      error instanceof JITMemoryManagerError && error.code === "UNSUPPORTED" &&
+      /memfd mapped noexec/.test(error.message),
+  );
+  assert.deepEqual(calls, ["memfd_create", "write 42", "close 42"]);
+  calls.length = 0;
+  assert.throws(
+    () =>
+      openDebuggerInterface("aarch64", 4096, fakeCalls(-28), () => {
+        throw new Error("not reached");
+      }, osError),
+    (error) =>
+      error instanceof JITMemoryManagerError && error.code === "SYSTEM",
+  );
+  assert.deepEqual(calls, ["memfd_create", "write 42", "close 42"]);
 });
 
 /** Why gdb cannot debug JIT'd code of this run, if it cannot. */
