@@ -470,6 +470,11 @@ function addAssemblerCases(
           .length;
       if (arity === 0) continue;
       for (const [name, operand] of operands) {
+        // label(name) takes any one-line string, or nothing.
+        const valid = method === "label" &&
+          (operand === undefined ||
+            (typeof operand === "string" && /^[^\n\r\0<>]+$/.test(operand)));
+        if (valid) continue;
         add(`${arch} ${method}(${name}, ...)`, ["INVALID_ARGUMENT"], () => {
           const assembler = new Assembler() as unknown as Record<
             string,
