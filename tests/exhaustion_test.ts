@@ -64,13 +64,27 @@ Deno.test(
     ignore: !ON_LINUX,
   },
   async () => {
-    const result = await runDeno([
-      "run",
-      "--allow-ffi",
-      // See the fixture: V8 must not need heap pages while the space is full.
-      "--v8-flags=--expose-gc,--jitless",
-      fixture("exhaust_address_space.ts"),
-    ]);
+    const run = () =>
+      runDeno([
+        "run",
+        "--allow-ffi",
+        // See the fixture: V8 must not need heap pages while the space is
+        // full; a young generation of 16 MiB, reserved before the limit,
+        // holds everything the loop allocates without a collection.
+        "--v8-flags=--expose-gc,--jitless,--min-semi-space-size=16",
+        fixture("exhaust_address_space.ts"),
+      ]);
+    let result = await run();
+    if (
+      result.signal === "SIGTRAP" &&
+      /Fatal JavaScript out of memory/.test(result.stderr)
+    ) {
+      // V8 itself, not jit-memory, found no page for its heap while the
+      // address space was full (seen once in the last several hundred
+      // runs): that run says nothing about allocate(), so it is run again.
+      console.log("V8 ran out of address space for its own heap; again");
+      result = await run();
+    }
     assert.equal(result.signal, null, result.stderr);
     assert.equal(result.code, 0, result.stderr);
     const report: ExhaustionReport = JSON.parse(
