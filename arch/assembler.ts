@@ -469,13 +469,6 @@ export class CodeEmitter {
   }
 
   /**
-   * The laid-out code as one {@linkcode Instruction} per recorded
-   * instruction.
-   *
-   * @param words Whether 4-byte instructions become words (AArch64).
-   * @returns The instructions.
-   */
-  /**
    * The bound labels that have names, where they ended up after layout.
    *
    * @returns Name and offset of each, in no particular order.
@@ -497,46 +490,38 @@ export class CodeEmitter {
   /**
    * Where each instruction (or data run) starts after layout.
    *
-   * @param finalStart Maps a start before layout to its final offset
-   *   (given by {@linkcode CodeEmitter.instructions}; built here otherwise).
    * @returns The offsets, ascending.
    */
-  starts(finalStart?: (start: number) => number): number[] {
-    if (finalStart === undefined) {
-      this.layout();
-      let branch = 0;
-      finalStart = (start: number): number => {
-        while (
-          branch < this.#branchCount &&
-          this.#fixAt[this.#branches[branch]] < start
-        ) {
-          branch++;
-        }
-        return start + this.#growth[branch];
-      };
-    }
+  starts(): number[] {
+    this.layout();
+    let branch = 0;
     const starts: number[] = [];
     for (let at = 0; at < this.cursor; at++) {
-      if (this.#starts[at >> 3] & (1 << (at & 7))) starts.push(finalStart(at));
+      if (!(this.#starts[at >> 3] & (1 << (at & 7)))) continue;
+      // Branches before `at` that grew in layout moved it.
+      while (
+        branch < this.#branchCount &&
+        this.#fixAt[this.#branches[branch]] < at
+      ) {
+        branch++;
+      }
+      starts.push(at + this.#growth[branch]);
     }
     return starts;
   }
 
+  /**
+   * The laid-out code as one {@linkcode Instruction} per recorded
+   * instruction.
+   *
+   * @param words Whether 4-byte instructions become words (AArch64).
+   * @returns The instructions.
+   */
   instructions(words: boolean): Instruction[] {
     const code = this.layout();
     const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
     const result: Instruction[] = [];
-    let branch = 0;
-    const finalStart = (start: number): number => {
-      while (
-        branch < this.#branchCount &&
-        this.#fixAt[this.#branches[branch]] < start
-      ) {
-        branch++;
-      }
-      return start + this.#growth[branch];
-    };
-    const starts = this.starts(finalStart);
+    const starts = this.starts();
     for (let index = 0; index < starts.length; index++) {
       const start = starts[index];
       const end = index + 1 < starts.length ? starts[index + 1] : code.length;

@@ -189,8 +189,18 @@ export function rmText(
   return `${sized ? PTR[bits] : ""}${m.memory === "" ? "RIP" : m.memory}`;
 }
 
-/** Finishes a decoded instruction: length, RIP-relative text. */
-function done(
+/**
+ * Finishes a decoded instruction: its length, and the text and target of
+ * a RIP-relative operand (written `RIP` until the length is known).
+ *
+ * @param r The reader, past the instruction.
+ * @param mnemonic The mnemonic.
+ * @param operands The operands.
+ * @param m The ModRM operand, if any.
+ * @param target A branch's target.
+ * @returns The instruction.
+ */
+export function done(
   r: X86Reader,
   mnemonic: string,
   operands: string[],

@@ -11,6 +11,7 @@
 
 import type { DecodedX86, ModRm } from "./disassembler.ts";
 import {
+  done,
   immediate,
   PTR,
   readModRm,
@@ -107,21 +108,6 @@ function rmGeneral(m: ModRm, bits: number): string {
   return `${PTR[bits]}${m.memory === "" ? "RIP" : m.memory}`;
 }
 
-function finish(
-  r: X86Reader,
-  mnemonic: string,
-  operands: string[],
-  m: ModRm,
-): DecodedX86 {
-  const decoded: DecodedX86 = { length: r.at - r.start, mnemonic, operands };
-  if (m.ripDisplacement !== undefined) {
-    const text = `[rip+${immediate(m.ripDisplacement, 64)}]`;
-    decoded.operands = operands.map((operand) => operand.replace("RIP", text));
-    decoded.ripTarget = r.at + m.ripDisplacement;
-  }
-  return decoded;
-}
-
 /**
  * Decodes an SSE or AVX instruction.
  *
@@ -153,28 +139,28 @@ export function decodeX86Simd(r: X86Reader): DecodedX86 | undefined {
   switch (layout) {
     case "sse":
     case "load":
-      return finish(r, name, [reg, rm], m);
+      return done(r, name, [reg, rm], m);
     case "sseImm":
-      return finish(r, name, [reg, rm, immediate(r.signed(1), 8)], m);
+      return done(r, name, [reg, rm, immediate(r.signed(1), 8)], m);
     case "store":
-      return finish(r, name, [rm, reg], m);
+      return done(r, name, [rm, reg], m);
     case "avx3":
-      return finish(r, name, [reg, src1, rm], m);
+      return done(r, name, [reg, src1, rm], m);
     case "avx2":
-      return finish(r, name, [reg, rm], m);
+      return done(r, name, [reg, rm], m);
     case "avx3imm":
-      return finish(r, name, [reg, src1, rm, immediate(r.signed(1), 8)], m);
+      return done(r, name, [reg, src1, rm, immediate(r.signed(1), 8)], m);
     case "avx2imm":
-      return finish(r, name, [reg, rm, immediate(r.signed(1), 8)], m);
+      return done(r, name, [reg, rm, immediate(r.signed(1), 8)], m);
     case "vload":
-      return finish(
+      return done(
         r,
         name,
         scalar > 0 && m.rm !== undefined ? [reg, src1, rm] : [reg, rm],
         m,
       );
     case "vstore":
-      return finish(
+      return done(
         r,
         name,
         scalar > 0 && m.rm !== undefined ? [rm, src1, reg] : [rm, reg],
@@ -183,10 +169,10 @@ export function decodeX86Simd(r: X86Reader): DecodedX86 | undefined {
     case "widen": {
       const broadcast = name.includes("broadcast");
       const source = broadcast ? scalar : f.l ? 128 : 64;
-      return finish(r, name, [vec(m.reg, width), rmVector(m, 128, source)], m);
+      return done(r, name, [vec(m.reg, width), rmVector(m, 128, source)], m);
     }
     case "narrow":
-      return finish(r, name, [vec(m.reg, 128), rmVector(m, width, width)], m);
+      return done(r, name, [vec(m.reg, 128), rmVector(m, width, width)], m);
   }
 }
 
@@ -205,15 +191,15 @@ function decodeSpecial(
     const name = `${v}${f.w ? "movq" : "movd"}`;
     const general = rmGeneral(m, bits);
     const xmm = vec(m.reg, 128);
-    return finish(r, name, f.op === 0x6e ? [xmm, general] : [general, xmm], m);
+    return done(r, name, f.op === 0x6e ? [xmm, general] : [general, xmm], m);
   }
   if (f.map === 1 && f.pp === 2 && f.op === 0x7e) {
     const m = readModRm(r);
-    return finish(r, `${v}movq`, [vec(m.reg, 128), rmVector(m, 128, 64)], m);
+    return done(r, `${v}movq`, [vec(m.reg, 128), rmVector(m, 128, 64)], m);
   }
   if (f.map === 1 && f.pp === 1 && f.op === 0xd6) {
     const m = readModRm(r);
-    return finish(r, `${v}movq`, [rmVector(m, 128, 64), vec(m.reg, 128)], m);
+    return done(r, `${v}movq`, [rmVector(m, 128, 64), vec(m.reg, 128)], m);
   }
   if (f.map === 1 && f.pp >= 2 && f.op === 0x2a) {
     const m = readModRm(r);
@@ -221,13 +207,13 @@ function decodeSpecial(
     const operands = [vec(m.reg, 128)];
     if (f.vex) operands.push(vec(f.vvvv, 128));
     operands.push(rmGeneral(m, bits));
-    return finish(r, name, operands, m);
+    return done(r, name, operands, m);
   }
   if (f.map === 1 && f.pp >= 2 && (f.op === 0x2c || f.op === 0x2d)) {
     const m = readModRm(r);
     const from = f.pp === 2 ? "ss" : "sd";
     const name = `${v}cvt${f.op === 0x2c ? "t" : ""}${from}2si`;
-    return finish(r, name, [
+    return done(r, name, [
       register(m.reg, bits, true),
       rmVector(m, 128, f.pp === 2 ? 32 : 64),
     ], m);
@@ -245,11 +231,11 @@ function decodeSpecial(
     const operands = f.vex
       ? [vec(f.vvvv, width), vec(m.rm, width), count]
       : [vec(m.rm, 128), count];
-    return finish(r, `${v}${name}`, operands, m);
+    return done(r, `${v}${name}`, operands, m);
   }
   if (!f.vex && f.map === 2 && f.pp === 1 && f.op === 0x15) {
     const m = readModRm(r);
-    return finish(r, "blendvpd", [
+    return done(r, "blendvpd", [
       vec(m.reg, 128),
       rmVector(m, 128, 128),
       "xmm0",
@@ -259,7 +245,7 @@ function decodeSpecial(
     const m = readModRm(r);
     const rm = rmVector(m, width, width);
     const mask = vec((r.byte() >> 4) & 15, width);
-    return finish(r, "vblendvpd", [
+    return done(r, "vblendvpd", [
       vec(m.reg, width),
       vec(f.vvvv, width),
       rm,
@@ -274,9 +260,9 @@ function decodeSpecial(
       const operands = [vec(m.reg, 128)];
       if (f.vex) operands.push(vec(f.vvvv, 128));
       operands.push(general, index());
-      return finish(r, `${v}pinsr${f.w ? "q" : "d"}`, operands, m);
+      return done(r, `${v}pinsr${f.w ? "q" : "d"}`, operands, m);
     }
-    return finish(r, `${v}pextr${f.w ? "q" : "d"}`, [
+    return done(r, `${v}pextr${f.w ? "q" : "d"}`, [
       general,
       vec(m.reg, 128),
       index(),
@@ -285,7 +271,7 @@ function decodeSpecial(
   if (f.vex && f.map === 3 && f.pp === 1 && f.op === 0x18) {
     const m = readModRm(r);
     const source = rmVector(m, 128, 128);
-    return finish(r, "vinsertf128", [
+    return done(r, "vinsertf128", [
       vec(m.reg, 256),
       vec(f.vvvv, 256),
       source,
@@ -295,7 +281,7 @@ function decodeSpecial(
   if (f.vex && f.map === 3 && f.pp === 1 && f.op === 0x19) {
     const m = readModRm(r);
     const target = rmVector(m, 128, 128);
-    return finish(r, "vextractf128", [
+    return done(r, "vextractf128", [
       target,
       vec(m.reg, 256),
       immediate(r.signed(1), 8),
