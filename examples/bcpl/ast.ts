@@ -7,7 +7,10 @@
 
 import type { Position } from "./lexer.ts";
 
-/** Binary operators, `!` being subscription (`v!i`). */
+/**
+ * Binary operators: `!` is word subscription (`v!i`), `%` byte
+ * subscription (`s%i`), `XOR` is BCPL's `NEQV`.
+ */
 export type BinaryOp =
   | "*"
   | "/"
@@ -24,7 +27,9 @@ export type BinaryOp =
   | ">>"
   | "&"
   | "|"
-  | "!";
+  | "XOR"
+  | "!"
+  | "%";
 
 /** The six relations, which give TRUE (-1) or FALSE (0). */
 export const RELATIONS: ReadonlySet<BinaryOp> = new Set([
@@ -36,25 +41,62 @@ export const RELATIONS: ReadonlySet<BinaryOp> = new Set([
   ">=",
 ]);
 
+/**
+ * Where a name's value lives, once laid out: a frame slot, a word of the
+ * program's static memory (globals, statics: see memory.ts), a function
+ * (whose value is its number in the function table), or a constant.
+ */
+export type Place =
+  | { kind: "local"; slot: number }
+  | { kind: "static"; word: number }
+  | { kind: "function"; index: number }
+  | { kind: "constant"; value: bigint };
+
+/** A field selector `SLCT length:shift:offset` (length 0: to the top). */
+export interface Selector {
+  length: number;
+  shift: number;
+  offset: number;
+}
+
 /** An expression. */
 export type Expr =
   | { kind: "number"; value: bigint; position: Position }
-  | { kind: "string"; bytes: Uint8Array; position: Position }
+  | {
+    kind: "string";
+    bytes: Uint8Array;
+    position: Position;
+    /** Filled in by the layout pass: its first word in static memory. */
+    word?: number;
+  }
+  | {
+    kind: "table";
+    values: Expr[];
+    position: Position;
+    /** Filled in by the layout pass. */
+    word?: number;
+  }
   | {
     kind: "name";
     name: string;
     position: Position;
-    /** Filled in by the layout pass: a frame slot, or a constant. */
-    slot?: number;
-    constant?: bigint;
+    /** Filled in by the layout pass. */
+    place?: Place;
   }
   | {
     kind: "call";
-    name: string;
+    callee: Expr;
     args: Expr[];
     position: Position;
-    /** Filled in by the layout pass. */
-    target?: { kind: "function"; index: number } | { kind: "builtin" };
+    /**
+     * Filled in by the layout pass: a function called directly, a
+     * primitive of the runtime, or a value called through the function
+     * table.
+     */
+    target?:
+      | { kind: "function"; index: number }
+      | { kind: "primitive"; name: string }
+      | { kind: "indirect" };
   }
   | { kind: "valof"; body: Command; position: Position }
   | {
@@ -64,7 +106,16 @@ export type Expr =
     else: Expr;
     position: Position;
   }
-  | { kind: "unary"; op: "-" | "~" | "!"; operand: Expr; position: Position }
+  | {
+    kind: "unary";
+    op: "-" | "~" | "!" | "ABS";
+    operand: Expr;
+    position: Position;
+  }
+  /** `@e`: the word address of a variable, or of `!e` / `v!i`. */
+  | { kind: "address"; operand: Expr; position: Position }
+  /** `s OF p`: a field of the word `p!offset`. */
+  | { kind: "field"; selector: Selector; pointer: Expr; position: Position }
   | {
     kind: "binary";
     op: BinaryOp;
@@ -100,6 +151,14 @@ export type Command =
     position: Position;
   }
   | {
+    /** `c REPEAT`, `c REPEATWHILE e`, `c REPEATUNTIL e`. */
+    kind: "repeat";
+    body: Command;
+    test?: Expr;
+    until: boolean;
+    position: Position;
+  }
+  | {
     kind: "for";
     name: string;
     from: Expr;
@@ -111,9 +170,25 @@ export type Command =
     slot?: number;
     limitSlot?: number;
   }
+  | {
+    kind: "switchon";
+    value: Expr;
+    body: Command;
+    position: Position;
+    /** Filled in by the layout pass: the CASE labels in the body. */
+    cases?: { value: bigint; command: Command & { kind: "case" } }[];
+    default?: Command & { kind: "default" };
+  }
+  | { kind: "case"; value: bigint; body: Command; position: Position }
+  | { kind: "default"; body: Command; position: Position }
+  | { kind: "labelled"; name: string; body: Command; position: Position }
+  | { kind: "goto"; name: string; position: Position }
   | { kind: "resultis"; value: Expr; position: Position }
   | { kind: "return"; position: Position }
   | { kind: "break"; position: Position }
+  | { kind: "loop"; position: Position }
+  | { kind: "endcase"; position: Position }
+  | { kind: "finish"; position: Position }
   | { kind: "call"; call: Expr & { kind: "call" }; position: Position }
   | { kind: "block"; body: Command[]; position: Position }
   | {
@@ -142,6 +217,8 @@ export interface FunctionDecl {
     body: Command;
   };
   position: Position;
+  /** Whether it comes from the runtime library (compiled only if used). */
+  library?: boolean;
   /** Filled in by the layout pass. */
   layout?: FrameLayout;
 }
@@ -164,9 +241,32 @@ export interface FrameLayout {
   maxCallArguments: number;
 }
 
+/** `GLOBAL { name: n }`: a name for global word n. */
+export interface GlobalDecl {
+  name: string;
+  number: number;
+  position: Position;
+}
+
+/** `STATIC { name = k }`: a word of static memory, initially k. */
+export interface StaticDecl {
+  name: string;
+  value: bigint;
+  position: Position;
+}
+
 /** A whole program. */
 export interface Program {
   functions: FunctionDecl[];
+  globals: GlobalDecl[];
+  statics: StaticDecl[];
   /** The file name, for messages. */
   file: string;
+  /**
+   * Filled in by the layout pass: the initial static memory after the
+   * global vector (statics, tables, strings), one bigint per word.
+   */
+  data?: bigint[];
+  /** Filled in by the layout pass: each global's initial function, if any. */
+  globalFunctions?: { number: number; index: number }[];
 }

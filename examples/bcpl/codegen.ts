@@ -12,11 +12,14 @@ import {
   type Command,
   type Expr,
   type FrameLayout,
+  type Place,
   type Program,
   RELATIONS,
 } from "./ast.ts";
+import { fieldBits } from "./interpreter.ts";
 import { isSimple } from "./layout.ts";
-import { RuntimeOp } from "./runtime.ts";
+import { FUNCTION_TAG } from "./memory.ts";
+import { RuntimeOp, Status } from "./runtime.ts";
 
 /** Arithmetic the accumulator machine performs: `A = A op B`. */
 export type Arithmetic =
@@ -28,7 +31,8 @@ export type Arithmetic =
   | "<<"
   | ">>"
   | "&"
-  | "|";
+  | "|"
+  | "XOR";
 /** The relations, `A rel B`. */
 export type Relation = "=" | "~=" | "<" | "<=" | ">" | ">=";
 /** Where a call argument comes from. */
@@ -41,15 +45,20 @@ export type Argument =
 /**
  * The accumulator machine a CPU provides: register A holds results,
  * register B the second operand; frame slots are words at fixed offsets
- * from the stack pointer; word addresses are byte addresses / 8.
+ * from the stack pointer; static words (memory.ts) are words at fixed
+ * offsets from the static memory's register; word addresses are byte
+ * addresses / 8.
  */
 export interface Target<L> {
   /** A new label; a named one shows in listings. */
   label(name?: string): L;
   bind(label: L): void;
   jump(label: L): void;
-  /** The entry stub (offset 0): `entry(runtime) -> status`, calling `start`. */
-  entry(start: L): void;
+  /**
+   * The entry stub (offset 0): `entry(memory) -> status`, calling
+   * `start`; a call through a value checks it against `functions`.
+   */
+  entry(start: L, functions: number): void;
   /**
    * Builds the frame (its slots, and whatever the calls it makes need),
    * checks the stack limit, saves the parameters.
@@ -61,6 +70,14 @@ export interface Target<L> {
   load(slot: number): void;
   store(slot: number): void;
   loadB(slot: number): void;
+  /** `A = static word`. */
+  loadStatic(word: number): void;
+  /** `static word = A`. */
+  storeStatic(word: number): void;
+  /** `B = static word`. */
+  loadStaticB(word: number): void;
+  /** `A = word address of static word`. */
+  staticAddress(word: number): void;
   constantB(value: bigint): void;
   moveToB(): void;
   /** `A = A op B`; division and REM by zero leave through the error stubs. */
@@ -76,24 +93,42 @@ export interface Target<L> {
   loadIndirect(): void;
   /** `memory word at word address A = B`. */
   storeIndirect(): void;
+  /** `A = byte address of byte B of the word at word address A`. */
+  byteAddress(): void;
+  /** `A = the byte at byte address A`. */
+  loadByte(): void;
+  /** `the byte at byte address A = the low byte of B`. */
+  storeByte(): void;
   /** `A = word address of slot`. */
   slotAddress(slot: number): void;
   /** Calls a BCPL function; its result in A. */
   call(label: L, args: Argument[]): void;
-  /** `callback(op, A)`, the host's runtime. */
+  /**
+   * Calls the function whose value (memory.ts: FUNCTION_TAG + number) is
+   * in `slot`, through the function table; a value that is no function
+   * stops the program.
+   */
+  callIndirect(slot: number, args: Argument[]): void;
+  /** `A = callback(op, A)`, the host's runtime. */
   runtime(op: RuntimeOp): void;
-  /** `A = address of data at label`. */
-  address(label: L): void;
-  /** Places bytes (after all code). */
-  data(label: L, bytes: Uint8Array): void;
+  /** Leaves the program with `status`, A in the result word. */
+  exit(status: Status): void;
 }
 
 interface Context<L> {
   tempBase: number;
   returnLabel: L;
-  loops: L[];
+  /** Innermost last: where BREAK and LOOP go. */
+  loops: { exit: L; next: L }[];
   valofs: L[];
+  /** Innermost last: where ENDCASE goes, and the CASE labels. */
+  switches: { end: L; labels: Map<Command, L> }[];
+  /** The function's GOTO labels. */
+  labels: Map<string, L>;
 }
+
+/** At most this many cases are tested one by one; more are searched. */
+const LINEAR_CASES = 4;
 
 /**
  * Generates a program into `target`.
@@ -101,17 +136,15 @@ interface Context<L> {
  * @param program The laid-out program.
  * @param start The index of `start`.
  * @param target The CPU's accumulator machine.
- * @returns Each function's label, in `program.functions` order, and the
- *   label of the string constants after the code (if there are any).
+ * @returns Each function's label, in `program.functions` order.
  */
 export function generate<L>(
   program: Program,
   start: number,
   target: Target<L>,
-): { functions: L[]; strings?: L } {
+): { functions: L[] } {
   const labels = program.functions.map((fn) => target.label(fn.name));
-  const strings: { label: L; bytes: Uint8Array }[] = [];
-  target.entry(labels[start]);
+  target.entry(labels[start], program.functions.length);
 
   program.functions.forEach((fn, index) => {
     const layout = fn.layout!;
@@ -120,6 +153,8 @@ export function generate<L>(
       returnLabel: target.label(),
       loops: [],
       valofs: [],
+      switches: [],
+      labels: new Map(),
     };
     target.bind(labels[index]);
     target.prologue(layout, fn.params.length);
@@ -132,13 +167,7 @@ export function generate<L>(
     target.bind(context.returnLabel);
     target.epilogue();
   });
-  for (const { label, bytes } of strings) {
-    const data = new Uint8Array(8 + bytes.length);
-    new DataView(data.buffer).setBigUint64(0, BigInt(bytes.length), true);
-    data.set(bytes, 8);
-    target.data(label, data);
-  }
-  return { functions: labels, strings: strings[0]?.label };
+  return { functions: labels };
 
   function temp(context: Context<L>, depth: number): number {
     return context.tempBase + depth;
@@ -149,10 +178,11 @@ export function generate<L>(
     switch (e.kind) {
       case "number":
         return target.constant(e.value);
-      case "name":
-        return target.load(e.slot!);
       case "string":
-        throw new Error("strings are writes() arguments only");
+      case "table":
+        return target.staticAddress(e.word!);
+      case "name":
+        return loadPlace(e.place!);
       case "call":
         return call(e, context, depth);
       case "valof": {
@@ -175,15 +205,83 @@ export function generate<L>(
       }
       case "unary":
         expr(e.operand, context, depth);
-        return e.op === "!" ? target.loadIndirect() : target.unary(e.op);
+        if (e.op === "!") return target.loadIndirect();
+        if (e.op === "ABS") {
+          const done = target.label();
+          target.constantB(0n);
+          target.branchRelation(">=", done, true);
+          target.unary("-");
+          return target.bind(done);
+        }
+        return target.unary(e.op);
+      case "address": {
+        const operand = e.operand;
+        if (operand.kind === "name") {
+          const place = operand.place!;
+          return place.kind === "local"
+            ? target.slotAddress(place.slot)
+            : target.staticAddress((place as Place & { kind: "static" }).word);
+        }
+        if (operand.kind === "unary") {
+          return expr(operand.operand, context, depth);
+        }
+        const { left, right } = operand as Expr & { kind: "binary" };
+        operands(left, right, context, depth);
+        return target.operate("+");
+      }
+      case "field": {
+        const [shift, mask] = fieldBits(e.selector);
+        fieldWord(e.pointer, e.selector.offset, context, depth);
+        target.loadIndirect();
+        if (shift !== 0n) {
+          target.constantB(shift);
+          target.operate(">>");
+        }
+        if (mask !== -1n && mask !== (1n << 64n) - 1n) {
+          target.constantB(BigInt.asIntN(64, mask));
+          target.operate("&");
+        }
+        return;
+      }
       case "binary":
         operands(e.left, e.right, context, depth);
         if (e.op === "!") {
           target.operate("+");
           return target.loadIndirect();
         }
+        if (e.op === "%") {
+          target.byteAddress();
+          return target.loadByte();
+        }
         if (RELATIONS.has(e.op)) return target.setRelation(e.op as Relation);
         return target.operate(e.op as Arithmetic);
+    }
+  }
+
+  function loadPlace(place: Place): void {
+    switch (place.kind) {
+      case "local":
+        return target.load(place.slot);
+      case "static":
+        return target.loadStatic(place.word);
+      case "function":
+        return target.constant(FUNCTION_TAG + BigInt(place.index));
+      case "constant":
+        return target.constant(place.value);
+    }
+  }
+
+  /** A = the word address of a field's word. */
+  function fieldWord(
+    pointer: Expr,
+    offset: number,
+    context: Context<L>,
+    depth: number,
+  ): void {
+    expr(pointer, context, depth);
+    if (offset !== 0) {
+      target.constantB(BigInt(offset));
+      target.operate("+");
     }
   }
 
@@ -198,9 +296,12 @@ export function generate<L>(
       expr(left, context, depth);
       return target.constantB(right.value);
     }
-    if (right.kind === "name") {
+    if (right.kind === "name" && isSimple(right)) {
       expr(left, context, depth);
-      return target.loadB(right.slot!);
+      const place = right.place!;
+      return place.kind === "local"
+        ? target.loadB(place.slot)
+        : target.loadStaticB((place as Place & { kind: "static" }).word);
     }
     expr(left, context, depth);
     target.store(temp(context, depth));
@@ -249,73 +350,166 @@ export function generate<L>(
     context: Context<L>,
     depth: number,
   ): void {
-    if (e.target!.kind === "builtin") {
-      switch (e.name) {
-        case "writen":
-          expr(e.args[0], context, depth);
-          return target.runtime(RuntimeOp.Writen);
+    const callTarget = e.target!;
+    if (callTarget.kind === "primitive") {
+      if (e.args.length > 0) expr(e.args[0], context, depth);
+      else target.constant(0n);
+      switch (callTarget.name) {
         case "wrch":
-          expr(e.args[0], context, depth);
           return target.runtime(RuntimeOp.Wrch);
-        case "newline":
-          target.constant(10n);
-          return target.runtime(RuntimeOp.Wrch);
-        default: {
-          // The first string constant starts the code's data.
-          const label = target.label(
-            strings.length === 0 ? "bcpl(strings)" : undefined,
-          );
-          strings.push({
-            label,
-            bytes: (e.args[0] as Expr & { kind: "string" }).bytes,
-          });
-          target.address(label);
-          return target.runtime(RuntimeOp.Writes);
-        }
+        case "rdch":
+          return target.runtime(RuntimeOp.Rdch);
+        case "stop":
+          return target.exit(Status.Stop);
+        default:
+          return target.exit(Status.Abort);
       }
     }
-    const computed = e.args.map((arg) =>
-      arg.kind !== "number" && arg.kind !== "name"
-    );
-    const last = computed.lastIndexOf(true);
+    // A call through a value keeps the value in the first temporary.
+    const first = callTarget.kind === "indirect" ? 1 : 0;
+    if (callTarget.kind === "indirect") {
+      expr(e.callee, context, depth);
+      target.store(temp(context, depth));
+    }
+    const simple = (arg: Expr) =>
+      arg.kind === "number" ||
+      (arg.kind === "name" && arg.place!.kind === "local");
+    const last = e.args.map((arg) => !simple(arg)).lastIndexOf(true);
     const args: Argument[] = e.args.map((arg, index) => {
       if (arg.kind === "number") return { constant: arg.value };
-      if (arg.kind === "name") return { slot: arg.slot! };
-      expr(arg, context, depth + index);
+      if (simple(arg)) {
+        return { slot: localSlot(arg) };
+      }
+      expr(arg, context, depth + first + index);
       if (index === last) return { accumulator: true };
-      const slot = temp(context, depth + index);
+      const slot = temp(context, depth + first + index);
       target.store(slot);
       return { slot };
     });
-    target.call(labels[e.target!.index], args);
+    if (callTarget.kind === "indirect") {
+      target.callIndirect(temp(context, depth), args);
+    } else {
+      target.call(labels[callTarget.index], args);
+    }
+  }
+
+  /** Stores A's value, computed first, into an assignable expression. */
+  function assign(
+    c: Command & { kind: "assign" },
+    context: Context<L>,
+    depth: number,
+  ): void {
+    const place = c.target;
+    if (place.kind === "name") {
+      expr(c.value, context, depth);
+      const where = place.place!;
+      return where.kind === "local"
+        ? target.store(where.slot)
+        : target.storeStatic((where as Place & { kind: "static" }).word);
+    }
+    if (place.kind === "field") {
+      // new word = old & ~(mask << shift) | (value & mask) << shift
+      const [shift, mask] = fieldBits(place.selector);
+      const [value, address, kept] = [0, 1, 2].map((n) =>
+        temp(context, depth + n)
+      );
+      expr(c.value, context, depth);
+      target.store(value);
+      fieldWord(place.pointer, place.selector.offset, context, depth + 1);
+      target.store(address);
+      target.loadIndirect();
+      target.constantB(BigInt.asIntN(64, ~(mask << shift)));
+      target.operate("&");
+      target.store(kept);
+      target.load(value);
+      target.constantB(BigInt.asIntN(64, mask));
+      target.operate("&");
+      if (shift !== 0n) {
+        target.constantB(shift);
+        target.operate("<<");
+      }
+      target.loadB(kept);
+      target.operate("|");
+      target.store(value);
+      target.load(address);
+      target.loadB(value);
+      return target.storeIndirect();
+    }
+    // A constant or a local goes straight to B once the address is in A;
+    // anything else is computed first and kept in a temporary.
+    const value = c.value;
+    const inPlace = value.kind === "number" ||
+      (value.kind === "name" && value.place!.kind === "local");
+    if (!inPlace) {
+      expr(value, context, depth);
+      target.store(temp(context, depth));
+    }
+    const byte = place.kind === "binary" && place.op === "%";
+    if (place.kind === "unary") {
+      expr(place.operand, context, depth + 1);
+    } else {
+      const subscript = place as Expr & { kind: "binary" };
+      operands(subscript.left, subscript.right, context, depth + 1);
+      if (byte) target.byteAddress();
+      else target.operate("+");
+    }
+    if (value.kind === "number") target.constantB(value.value);
+    else if (inPlace) {
+      target.loadB(localSlot(value));
+    } else target.loadB(temp(context, depth));
+    return byte ? target.storeByte() : target.storeIndirect();
+  }
+
+  /** Jumps to the CASE for the value in A, or to `otherwise`. */
+  function dispatch(cases: { value: bigint; label: L }[], otherwise: L): void {
+    if (cases.length <= LINEAR_CASES) {
+      for (const { value, label } of cases) {
+        target.constantB(value);
+        target.branchRelation("=", label, true);
+      }
+      return target.jump(otherwise);
+    }
+    // Binary search: the middle case, then the half the value is in.
+    const middle = cases.length >> 1;
+    const { value, label } = cases[middle];
+    const above = target.label();
+    target.constantB(value);
+    target.branchRelation("=", label, true);
+    target.constantB(value);
+    target.branchRelation(">", above, true);
+    dispatch(cases.slice(0, middle), otherwise);
+    target.bind(above);
+    dispatch(cases.slice(middle + 1), otherwise);
+  }
+
+  function loopBody(
+    body: Command,
+    exit: L,
+    next: L,
+    context: Context<L>,
+    depth: number,
+  ): void {
+    context.loops.push({ exit, next });
+    const switches = context.switches;
+    context.switches = [];
+    command(body, context, depth);
+    context.switches = switches;
+    context.loops.pop();
+  }
+
+  function gotoLabel(name: string, context: Context<L>): L {
+    let label = context.labels.get(name);
+    if (label === undefined) {
+      label = target.label();
+      context.labels.set(name, label);
+    }
+    return label;
   }
 
   function command(c: Command, context: Context<L>, depth: number): void {
     switch (c.kind) {
-      case "assign": {
-        if (c.target.kind === "name") {
-          expr(c.value, context, depth);
-          return target.store(c.target.slot!);
-        }
-        // A constant or a name goes straight to B once the address is in
-        // A; anything else is computed first and kept in a temporary.
-        const simple = c.value.kind === "number" || c.value.kind === "name";
-        if (!simple) {
-          expr(c.value, context, depth);
-          target.store(temp(context, depth));
-        }
-        if (c.target.kind === "unary") {
-          expr(c.target.operand, context, depth + 1);
-        } else {
-          const subscript = c.target as Expr & { kind: "binary" };
-          operands(subscript.left, subscript.right, context, depth + 1);
-          target.operate("+");
-        }
-        if (c.value.kind === "number") target.constantB(c.value.value);
-        else if (c.value.kind === "name") target.loadB(c.value.slot!);
-        else target.loadB(temp(context, depth));
-        return target.storeIndirect();
-      }
+      case "assign":
+        return assign(c, context, depth);
       case "if": {
         const end = target.label();
         condition(c.test, end, c.unless, context, depth);
@@ -338,15 +532,25 @@ export function generate<L>(
         const exit = target.label();
         target.jump(test);
         target.bind(top);
-        context.loops.push(exit);
-        command(c.body, context, depth);
-        context.loops.pop();
+        loopBody(c.body, exit, test, context, depth);
         target.bind(test);
         condition(c.test, top, !c.until, context, depth);
         return target.bind(exit);
       }
+      case "repeat": {
+        const top = target.label();
+        const next = target.label();
+        const exit = target.label();
+        target.bind(top);
+        loopBody(c.body, exit, next, context, depth);
+        target.bind(next);
+        if (c.test) condition(c.test, top, !c.until, context, depth);
+        else target.jump(top);
+        return target.bind(exit);
+      }
       case "for": {
         const top = target.label();
+        const next = target.label();
         const test = target.label();
         const exit = target.label();
         expr(c.from, context, depth);
@@ -355,9 +559,8 @@ export function generate<L>(
         target.store(c.limitSlot!);
         target.jump(test);
         target.bind(top);
-        context.loops.push(exit);
-        command(c.body, context, depth);
-        context.loops.pop();
+        loopBody(c.body, exit, next, context, depth);
+        target.bind(next);
         target.load(c.slot!);
         target.constantB(c.by);
         target.operate("+");
@@ -368,14 +571,52 @@ export function generate<L>(
         target.branchRelation(c.by > 0n ? "<=" : ">=", top, true);
         return target.bind(exit);
       }
+      case "switchon": {
+        const end = target.label();
+        const caseLabels = new Map<Command, L>();
+        const cases = c.cases!.map(({ value, command }) => {
+          const label = target.label();
+          caseLabels.set(command, label);
+          return { value, label };
+        }).sort((x, y) => (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
+        let otherwise = end;
+        if (c.default) {
+          otherwise = target.label();
+          caseLabels.set(c.default, otherwise);
+        }
+        expr(c.value, context, depth);
+        dispatch(cases, otherwise);
+        context.switches.push({ end, labels: caseLabels });
+        command(c.body, context, depth);
+        context.switches.pop();
+        return target.bind(end);
+      }
+      case "case":
+      case "default": {
+        const switchon = context.switches[context.switches.length - 1];
+        target.bind(switchon.labels.get(c)!);
+        return command(c.body, context, depth);
+      }
+      case "labelled":
+        target.bind(gotoLabel(c.name, context));
+        return command(c.body, context, depth);
+      case "goto":
+        return target.jump(gotoLabel(c.name, context));
       case "resultis":
         expr(c.value, context, depth);
         return target.jump(context.valofs[context.valofs.length - 1]);
       case "return":
         target.constant(0n);
         return target.jump(context.returnLabel);
+      case "finish":
+        target.constant(0n);
+        return target.exit(Status.Stop);
       case "break":
-        return target.jump(context.loops[context.loops.length - 1]);
+        return target.jump(context.loops[context.loops.length - 1].exit);
+      case "loop":
+        return target.jump(context.loops[context.loops.length - 1].next);
+      case "endcase":
+        return target.jump(context.switches[context.switches.length - 1].end);
       case "call":
         return call(c.call, context, depth);
       case "block":
@@ -389,6 +630,12 @@ export function generate<L>(
         return target.store(c.slot!);
     }
   }
+}
+
+/** The slot of a name known to be a local. */
+function localSlot(e: Expr): number {
+  return ((e as Expr & { kind: "name" }).place as Place & { kind: "local" })
+    .slot;
 }
 
 /** Relations and their opposites. */

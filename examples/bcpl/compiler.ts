@@ -15,8 +15,18 @@ import type { Program } from "./ast.ts";
 import { generate } from "./codegen.ts";
 import { interpret } from "./interpreter.ts";
 import { layOut } from "./layout.ts";
-import { parse } from "./parser.ts";
-import { BcplRuntimeError, type Output, RuntimeOp } from "./runtime.ts";
+import { LIBHDR, LIBRARY } from "./library.ts";
+import {
+  DATA_BASE,
+  FUNCTION_TAG,
+  GLOBAL_WORDS,
+  globalWord,
+  Header,
+  HEAP_WORDS,
+  LoaderGlobal,
+} from "./memory.ts";
+import { type HeaderReader, ProgramParser } from "./parser.ts";
+import { BcplRuntimeError, type Output, RuntimeOp, Status } from "./runtime.ts";
 import { A64Target } from "./target_aarch64.ts";
 import { X86Target } from "./target_x86_64.ts";
 
@@ -40,11 +50,21 @@ export interface Compiled {
   readonly instructions: Instruction[];
   /** The code's bytes. */
   bytes: Uint8Array;
-  /**
-   * Each function's place in the code: the entry stub first, the string
-   * constants last.
-   */
+  /** Each function's place in the code: the entry stub first. */
   functions: { name: string; offset: number; size: number }[];
+  /** The program's static data (memory.ts), from word DATA_BASE. */
+  data: bigint[];
+  /** Globals that start out holding a function: its number. */
+  globalFunctions: { number: number; index: number }[];
+}
+
+/** How {@linkcode check} finds the files of `GET "name"`. */
+export interface CheckOptions {
+  /**
+   * Reads a header other than `libhdr` (default: none can be read); the
+   * command line reads files beside the source.
+   */
+  readHeader?: HeaderReader;
 }
 
 /**
@@ -55,8 +75,23 @@ export interface Compiled {
  * @returns The program and the index of `start`.
  * @throws {BcplError} For syntax and name errors, with `file:line:col`.
  */
-export function check(source: string, file = "<source>"): Checked {
-  const program = parse(source, file);
+export function check(
+  source: string,
+  file = "<source>",
+  options: CheckOptions = {},
+): Checked {
+  const parser = new ProgramParser(
+    file,
+    (name) => name === "libhdr" ? LIBHDR : options.readHeader?.(name),
+  );
+  parser.add(LIBRARY, "libhdr", true);
+  parser.add(source, file);
+  const program = parser.program;
+  // The program's own functions first: the library's follow them.
+  program.functions = [
+    ...program.functions.filter((fn) => !fn.library),
+    ...program.functions.filter((fn) => fn.library),
+  ];
   return { program, start: layOut(program) };
 }
 
@@ -88,12 +123,6 @@ export function compile(
       offset: target.asm.offsetOf(labels.functions[index]),
     })),
   ];
-  if (labels.strings !== undefined) {
-    starts.push({
-      name: "(strings)",
-      offset: target.asm.offsetOf(labels.strings),
-    });
-  }
   const functions = starts.map((entry, index) => ({
     ...entry,
     size: (starts[index + 1]?.offset ?? bytes.length) - entry.offset,
@@ -108,6 +137,8 @@ export function compile(
     },
     bytes,
     functions,
+    data: checked.program.data!,
+    globalFunctions: checked.program.globalFunctions!,
   };
 }
 
@@ -129,19 +160,21 @@ export function describeTarget(arch: Compiled["arch"], abi?: Abi): string {
  */
 export class NativeProgram implements Disposable {
   readonly #buffer = new CodeBuffer();
-  readonly #entry: ((runtime: Uint8Array) => number | bigint) & {
+  readonly #entry: ((memory: Uint8Array) => number | bigint) & {
     readonly fast: boolean;
   };
-  // [0] stack limit, [1] output callback, [2] saved stack pointer, [3] result.
-  readonly #runtime = new BigInt64Array(4);
+  readonly #compiled: Compiled;
+  /** The program's static memory (memory.ts); its header is the runtime's. */
+  readonly #memory: BigInt64Array;
+  readonly #bytes: Uint8Array;
+  /** Each function's code address, for the function table. */
+  readonly #functionAddresses: bigint[];
   #output: Output | null = null;
   readonly #callback = new Deno.UnsafeCallback(
     { parameters: ["i64", "i64"], result: "i64" } as const,
     (op, value) => {
-      const word = BigInt(value);
-      if (Number(op) === RuntimeOp.Writen) this.#output!.writen(word);
-      else if (Number(op) === RuntimeOp.Wrch) this.#output!.wrch(word);
-      else this.#output!.writes(readString(word));
+      if (Number(op) === RuntimeOp.Rdch) return this.#output!.rdch();
+      this.#output!.wrch(BigInt(value));
       return 0n;
     },
   );
@@ -163,14 +196,23 @@ export class NativeProgram implements Disposable {
       this.close();
       throw new Error(`code for ${made} cannot run on ${here}`);
     }
+    this.#compiled = compiled;
+    this.#memory = new BigInt64Array(
+      DATA_BASE + compiled.data.length + HEAP_WORDS,
+    );
+    this.#bytes = new Uint8Array(this.#memory.buffer);
     try {
       // Named, so that profilers and debuggers show BCPL's functions
       // (see enablePerfMap() and enableDebuggerRegistration()).
-      this.#buffer.commit(compiled.assembler, {
+      const code = this.#buffer.commit(compiled.assembler, {
         symbols: compiled.functions
           .filter((fn) => fn.size > 0)
           .map((fn) => ({ ...fn, name: symbolName(fn.name) })),
       });
+      const base = BigInt(Deno.UnsafePointer.value(code));
+      this.#functionAddresses = compiled.functions.slice(1).map((fn) =>
+        base + BigInt(fn.offset)
+      );
       this.#entry = this.#buffer.asFunction(
         { parameters: ["buffer"], result: "i64" },
         0,
@@ -180,7 +222,6 @@ export class NativeProgram implements Disposable {
       this.close();
       throw error;
     }
-    this.#runtime[1] = Deno.UnsafePointer.value(this.#callback.pointer);
   }
 
   /**
@@ -194,19 +235,45 @@ export class NativeProgram implements Disposable {
     return this.#entry.fast;
   }
 
+  /** Sets the static memory up as a fresh program finds it. */
+  #load(): void {
+    const memory = this.#memory;
+    const { data, globalFunctions } = this.#compiled;
+    memory.fill(0n, 0, DATA_BASE);
+    memory.set(data, DATA_BASE);
+    memory.set(this.#functionAddresses, DATA_BASE);
+    memory[Header.Callback] = BigInt(
+      Deno.UnsafePointer.value(this.#callback.pointer),
+    );
+    // Word addresses: the block's byte address / 8.
+    const base = BigInt(
+      Deno.UnsafePointer.value(Deno.UnsafePointer.of(this.#bytes)),
+    ) / 8n;
+    const heap = base + BigInt(DATA_BASE + data.length);
+    memory[globalWord(LoaderGlobal.GlobalSize)] = BigInt(GLOBAL_WORDS);
+    memory[globalWord(LoaderGlobal.HeapTop)] = heap;
+    memory[globalWord(LoaderGlobal.HeapEnd)] = heap + BigInt(HEAP_WORDS);
+    for (const { number, index } of globalFunctions) {
+      memory[globalWord(number)] = FUNCTION_TAG + BigInt(index);
+    }
+  }
+
   /**
    * Calls `start()` through the entry stub.
    *
-   * @param output Where writes go.
-   * @returns `start()`'s result.
+   * @param output Where writes go, and what `rdch` reads.
+   * @returns `start()`'s result (or `stop()`'s code).
    * @throws {BcplRuntimeError} When the program stops with a runtime error.
    */
   run(output: Output): bigint {
+    this.#load();
     this.#output = output;
     try {
-      const status = Number(this.#entry(new Uint8Array(this.#runtime.buffer)));
-      if (status !== 0) throw BcplRuntimeError.fromStatus(status);
-      return this.#runtime[3];
+      const status = Number(this.#entry(this.#bytes));
+      const result = this.#memory[Header.Result];
+      if (status === Status.Stop) return result;
+      if (status !== 0) throw BcplRuntimeError.fromStatus(status, result);
+      return result;
     } finally {
       this.#output = null;
     }
@@ -247,15 +314,6 @@ export function runNative(compiled: Compiled, output: Output): bigint {
  */
 export function symbolName(name: string): string {
   return name.startsWith("(") ? `bcpl${name}` : name;
-}
-
-/** A string constant in the code: an 8-byte length, then its bytes. */
-function readString(address: bigint): Uint8Array {
-  const pointer = Deno.UnsafePointer.create(address)!;
-  const length = Number(new Deno.UnsafePointerView(pointer).getBigUint64(0));
-  const bytes = new Uint8Array(length);
-  Deno.UnsafePointerView.copyInto(pointer, bytes, 8);
-  return bytes;
 }
 
 /**

@@ -1,28 +1,39 @@
 /**
- * Resolves names and lays out frames, for the interpreter and the code
+ * Resolves names and lays out memory, for the interpreter and the code
  * generators alike: every parameter, local, FOR variable and limit,
  * expression temporary and vector gets a word slot in its function's
- * frame (vectors last, so the scalars stay at small offsets).
+ * frame (vectors last, so the scalars stay at small offsets); globals,
+ * statics, tables and strings get words of static memory (memory.ts).
  *
  * @module
  */
 
-import type { Command, Expr, FunctionDecl, Program } from "./ast.ts";
+import type { Command, Expr, FunctionDecl, Place, Program } from "./ast.ts";
 import { BcplError, type Position } from "./lexer.ts";
-
-/** Built-in routines and how many arguments they take. */
-export const BUILTINS: Record<string, number> = {
-  writen: 1,
-  wrch: 1,
-  newline: 0,
-  writes: 1,
-};
-
-/** The most parameters a function may have (they travel in registers). */
-export const MAX_PARAMETERS = 6;
+import { DATA_BASE, GLOBAL_WORDS, globalWord, packString } from "./memory.ts";
+import { fold } from "./parser.ts";
 
 /**
- * Resolves the program in place and checks it.
+ * The runtime's primitives: what BCPL code cannot do itself. The rest of
+ * the standard procedures are BCPL (library.ts). Each with its argument
+ * counts.
+ */
+export const PRIMITIVES: Record<string, { min: number; max: number }> = {
+  wrch: { min: 1, max: 1 },
+  rdch: { min: 0, max: 0 },
+  stop: { min: 0, max: 2 },
+  abort: { min: 0, max: 1 },
+};
+
+/**
+ * The most parameters a function may have: the first travel in
+ * registers, the rest on the stack.
+ */
+export const MAX_PARAMETERS = 12;
+
+/**
+ * Resolves the program in place and checks it; leaves out the library
+ * functions the program does not use.
  *
  * @param program The parsed program.
  * @returns The index of `start` in `program.functions`.
@@ -33,11 +44,9 @@ export function layOut(program: Program): number {
   const fail = (message: string, position?: Position): never => {
     throw new BcplError(message, position, program.file);
   };
+  program.functions = usedFunctions(program, fail);
   const functions = new Map<string, number>();
   program.functions.forEach((fn, index) => {
-    if (functions.has(fn.name) || fn.name in BUILTINS) {
-      fail(`${fn.name} is defined twice`, fn.position);
-    }
     if (fn.params.length > MAX_PARAMETERS) {
       fail(
         `${fn.name} has more than ${MAX_PARAMETERS} parameters`,
@@ -51,13 +60,197 @@ export function layOut(program: Program): number {
   if (program.functions[start!].params.length !== 0) {
     fail("start() takes no parameters", program.functions[start!].position);
   }
-  for (const fn of program.functions) {
-    new FunctionLayout(fn, program, functions, fail).run();
+
+  const statics = new Map<string, number>();
+  const globals = new Map<string, number>();
+  for (const global of program.globals) {
+    if (global.number < 0 || global.number >= GLOBAL_WORDS) {
+      fail(
+        `global ${global.name} is numbered ${global.number}: globals are 0..${
+          GLOBAL_WORDS - 1
+        }`,
+        global.position,
+      );
+    }
+    const before = globals.get(global.name);
+    if (before !== undefined && before !== global.number) {
+      fail(
+        `global ${global.name} is numbered ${before} and ${global.number}`,
+        global.position,
+      );
+    }
+    globals.set(global.name, global.number);
   }
+  program.globalFunctions = [...globals].flatMap(([name, number]) =>
+    functions.has(name) ? [{ number, index: functions.get(name)! }] : []
+  );
+
+  // The data: the function table (filled in by whoever runs the code),
+  // the statics, then tables and strings as the functions meet them.
+  const data: bigint[] = program.functions.map(() => 0n);
+  for (const decl of program.statics) {
+    if (statics.has(decl.name)) {
+      fail(`static ${decl.name} is declared twice`, decl.position);
+    }
+    statics.set(decl.name, DATA_BASE + data.length);
+    data.push(decl.value);
+  }
+  const strings = new Map<string, number>();
+  const names: Names = {
+    resolve(name): Place | undefined {
+      if (statics.has(name)) {
+        return { kind: "static", word: statics.get(name)! };
+      }
+      if (globals.has(name)) {
+        return { kind: "static", word: globalWord(globals.get(name)!) };
+      }
+      if (functions.has(name)) {
+        return { kind: "function", index: functions.get(name)! };
+      }
+      return undefined;
+    },
+    function: (name) => functions.get(name),
+    string(bytes): number {
+      const key = bytes.join(",");
+      let word = strings.get(key);
+      if (word === undefined) {
+        word = DATA_BASE + data.length;
+        data.push(...packString(bytes));
+        strings.set(key, word);
+      }
+      return word;
+    },
+    table(values): number {
+      const word = DATA_BASE + data.length;
+      data.push(...values);
+      return word;
+    },
+  };
+  for (const fn of program.functions) {
+    new FunctionLayout(fn, program, names, fail).run();
+  }
+  program.data = data;
   return start!;
 }
 
+/** How a function's layout finds names outside its frame. */
+interface Names {
+  resolve(name: string): Place | undefined;
+  function(name: string): number | undefined;
+  /** Places a string constant; returns its first word. */
+  string(bytes: Uint8Array): number;
+  /** Places a table's words; returns the first. */
+  table(values: bigint[]): number;
+}
+
 type Fail = (message: string, position?: Position) => never;
+
+/**
+ * The program's own functions, and the library functions it reaches
+ * (a program's own definition of a library name wins).
+ */
+function usedFunctions(program: Program, fail: Fail): FunctionDecl[] {
+  const own = new Map<string, FunctionDecl>();
+  const library = new Map<string, FunctionDecl>();
+  for (const fn of program.functions) {
+    const into = fn.library ? library : own;
+    if (into.has(fn.name) || (!fn.library && fn.name in PRIMITIVES)) {
+      fail(`${fn.name} is defined twice`, fn.position);
+    }
+    into.set(fn.name, fn);
+  }
+  const used = new Set<FunctionDecl>();
+  const visit = (fn: FunctionDecl): void => {
+    if (used.has(fn)) return;
+    used.add(fn);
+    for (const name of namesIn(fn)) {
+      const callee = own.get(name) ?? library.get(name);
+      if (callee !== undefined) visit(callee);
+    }
+  };
+  for (const fn of own.values()) visit(fn);
+  // A global's function is reachable through the global.
+  for (const global of program.globals) {
+    const fn = own.get(global.name);
+    if (fn !== undefined) visit(fn);
+  }
+  return program.functions.filter((fn) =>
+    used.has(fn) && (!fn.library || !own.has(fn.name))
+  );
+}
+
+/** Every name a function mentions. */
+function namesIn(fn: FunctionDecl): Set<string> {
+  const found = new Set<string>();
+  const expr = (e: Expr): void => {
+    switch (e.kind) {
+      case "name":
+        found.add(e.name);
+        return;
+      case "call":
+        expr(e.callee);
+        return e.args.forEach(expr);
+      case "valof":
+        return command(e.body);
+      case "conditional":
+        return [e.test, e.then, e.else].forEach(expr);
+      case "unary":
+      case "address":
+        return expr(e.operand);
+      case "field":
+        return expr(e.pointer);
+      case "binary":
+        expr(e.left);
+        return expr(e.right);
+      case "table":
+        return e.values.forEach(expr);
+    }
+  };
+  const command = (c: Command): void => {
+    for (const value of Object.values(c)) {
+      if (typeof value !== "object" || value === null) continue;
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (typeof item !== "object" || item === null || !("kind" in item)) {
+          continue;
+        }
+        if (isCommand(item)) command(item);
+        else expr(item as Expr);
+      }
+    }
+  };
+  if (fn.body.kind === "expression") expr(fn.body.value);
+  else command(fn.body.body);
+  return found;
+}
+
+const COMMAND_KINDS = new Set([
+  "assign",
+  "if",
+  "test",
+  "while",
+  "repeat",
+  "for",
+  "switchon",
+  "case",
+  "default",
+  "labelled",
+  "goto",
+  "resultis",
+  "return",
+  "break",
+  "loop",
+  "endcase",
+  "finish",
+  "block",
+  "let",
+  "vec",
+]);
+
+function isCommand(node: { kind: string }): node is Command {
+  // "call" is both; a command call holds its expression in `call`.
+  return COMMAND_KINDS.has(node.kind) ||
+    (node.kind === "call" && "call" in node);
+}
 
 class FunctionLayout {
   #scalars = 0;
@@ -66,13 +259,16 @@ class FunctionLayout {
   #scopes: Map<string, number>[] = [];
   #loops = 0;
   #valofs = 0;
+  #switches: (Command & { kind: "switchon" })[] = [];
+  #labels = new Set<string>();
+  #gotos: (Command & { kind: "goto" })[] = [];
   #calls = false;
   #maxCallArguments = 0;
 
   constructor(
     readonly fn: FunctionDecl,
     readonly program: Program,
-    readonly functions: Map<string, number>,
+    readonly names: Names,
     readonly fail: Fail,
   ) {}
 
@@ -89,6 +285,14 @@ class FunctionLayout {
       this.#temps = Math.max(this.#temps, this.#expr(this.fn.body.value));
     } else {
       this.#temps = Math.max(this.#temps, this.#command(this.fn.body.body));
+    }
+    for (const goto of this.#gotos) {
+      if (!this.#labels.has(goto.name)) {
+        this.fail(
+          `there is no label ${goto.name}: in ${this.fn.name}`,
+          goto.position,
+        );
+      }
     }
     const tempBase = this.#scalars;
     const scalarSlots = tempBase + this.#temps;
@@ -112,14 +316,22 @@ class FunctionLayout {
     return slot;
   }
 
-  #lookup(name: string, position: Position): number {
+  #local(name: string): number | undefined {
     for (let index = this.#scopes.length - 1; index >= 0; index--) {
       const slot = this.#scopes[index].get(name);
       if (slot !== undefined) return slot;
     }
-    if (this.functions.has(name) || name in BUILTINS) {
+    return undefined;
+  }
+
+  #lookup(name: string, position: Position): Place {
+    const slot = this.#local(name);
+    if (slot !== undefined) return { kind: "local", slot };
+    const place = this.names.resolve(name);
+    if (place !== undefined) return place;
+    if (name in PRIMITIVES) {
       return this.fail(
-        `${name} is a function: call it as ${name}(...)`,
+        `${name} is a primitive of the runtime: call it as ${name}(...)`,
         position,
       );
     }
@@ -131,12 +343,23 @@ class FunctionLayout {
     switch (command.kind) {
       case "assign": {
         const value = this.#expr(command.value);
-        if (command.target.kind === "name") {
-          this.#expr(command.target);
+        const target = command.target;
+        if (target.kind === "name") {
+          this.#expr(target);
+          if (target.place!.kind === "function") {
+            this.fail(
+              `${target.name} is a function, not a variable (declare it GLOBAL to assign to it)`,
+              target.position,
+            );
+          }
           return value;
         }
-        // The value waits in a temporary while the address is computed.
-        return Math.max(value, 1 + this.#expr(command.target));
+        // The value waits in a temporary while the address is computed
+        // (a field also keeps the address while it merges the bits).
+        const address = target.kind === "field"
+          ? 2 + this.#expr(target.pointer)
+          : this.#expr(target);
+        return Math.max(value, 1 + address);
       }
       case "if":
         return Math.max(this.#expr(command.test), this.#command(command.body));
@@ -148,10 +371,11 @@ class FunctionLayout {
         );
       case "while": {
         const test = this.#expr(command.test);
-        this.#loops++;
-        const body = this.#command(command.body);
-        this.#loops--;
-        return Math.max(test, body);
+        return Math.max(test, this.#loop(command.body));
+      }
+      case "repeat": {
+        const test = command.test ? this.#expr(command.test) : 0;
+        return Math.max(test, this.#loop(command.body));
       }
       case "for": {
         const needs = Math.max(
@@ -161,22 +385,73 @@ class FunctionLayout {
         this.#scopes.push(new Map());
         command.slot = this.#declare(command.name);
         command.limitSlot = this.#scalars++;
-        this.#loops++;
-        const body = this.#command(command.body);
-        this.#loops--;
+        const body = this.#loop(command.body);
         this.#scopes.pop();
         return Math.max(needs, body);
       }
+      case "switchon": {
+        const value = this.#expr(command.value);
+        command.cases = [];
+        this.#switches.push(command);
+        const body = this.#command(command.body);
+        this.#switches.pop();
+        const seen = new Set<bigint>();
+        for (const { value, command: label } of command.cases) {
+          if (seen.has(value)) {
+            this.fail(`CASE ${value} appears twice`, label.position);
+          }
+          seen.add(value);
+        }
+        return Math.max(value, body);
+      }
+      case "case":
+      case "default": {
+        const switchon = this.#switches[this.#switches.length - 1];
+        if (switchon === undefined) {
+          this.fail(
+            `${command.kind === "case" ? "CASE" : "DEFAULT"} outside SWITCHON`,
+            command.position,
+          );
+        }
+        if (command.kind === "case") {
+          switchon.cases!.push({ value: command.value, command });
+        } else {
+          if (switchon.default) {
+            this.fail("a second DEFAULT in one SWITCHON", command.position);
+          }
+          switchon.default = command;
+        }
+        return this.#command(command.body);
+      }
+      case "labelled":
+        if (this.#labels.has(command.name)) {
+          this.fail(`label ${command.name} is defined twice`, command.position);
+        }
+        this.#labels.add(command.name);
+        return this.#command(command.body);
+      case "goto":
+        this.#gotos.push(command);
+        return 0;
       case "resultis":
         if (this.#valofs === 0) {
           this.fail("RESULTIS outside VALOF", command.position);
         }
         return this.#expr(command.value);
       case "return":
+      case "finish":
         return 0;
       case "break":
+      case "loop":
         if (this.#loops === 0) {
-          this.fail("BREAK outside a loop", command.position);
+          this.fail(
+            `${command.kind.toUpperCase()} outside a loop`,
+            command.position,
+          );
+        }
+        return 0;
+      case "endcase":
+        if (this.#switches.length === 0) {
+          this.fail("ENDCASE outside SWITCHON", command.position);
         }
         return 0;
       case "call":
@@ -199,18 +474,39 @@ class FunctionLayout {
     }
   }
 
+  /** A loop body: BREAK and LOOP belong to it, not to a SWITCHON around. */
+  #loop(body: Command): number {
+    this.#loops++;
+    const switches = this.#switches;
+    this.#switches = [];
+    const needs = this.#command(body);
+    this.#switches = switches;
+    this.#loops--;
+    return needs;
+  }
+
   /** Resolves an expression; returns the temporaries it needs. */
   #expr(expr: Expr): number {
     switch (expr.kind) {
       case "number":
         return 0;
       case "string":
-        return this.fail(
-          "a string can only be an argument of writes()",
-          expr.position,
-        );
+        expr.word = this.names.string(expr.bytes);
+        return 0;
+      case "table": {
+        const values = expr.values.map((value) => {
+          const constant = fold(value);
+          if (constant !== undefined) return constant;
+          return this.fail(
+            "a TABLE holds constants",
+            value.position,
+          );
+        });
+        expr.word = this.names.table(values);
+        return 0;
+      }
       case "name":
-        expr.slot = this.#lookup(expr.name, expr.position);
+        expr.place = this.#lookup(expr.name, expr.position);
         return 0;
       case "call":
         return this.#call(expr);
@@ -228,6 +524,19 @@ class FunctionLayout {
         );
       case "unary":
         return this.#expr(expr.operand);
+      case "address": {
+        const needs = this.#expr(expr.operand);
+        const operand = expr.operand;
+        if (operand.kind === "name" && operand.place!.kind === "function") {
+          this.fail(
+            `@${operand.name}: a function has no address`,
+            expr.position,
+          );
+        }
+        return needs;
+      }
+      case "field":
+        return this.#expr(expr.pointer);
       case "binary": {
         const left = this.#expr(expr.left);
         const right = this.#expr(expr.right);
@@ -239,46 +548,60 @@ class FunctionLayout {
   }
 
   #call(expr: Expr & { kind: "call" }): number {
-    const builtin = BUILTINS[expr.name];
     this.#calls = true;
-    if (builtin !== undefined) {
-      expr.target = { kind: "builtin" };
-      if (expr.args.length !== builtin) {
-        this.fail(
-          `${expr.name}() takes ${builtin} argument${builtin === 1 ? "" : "s"}`,
-          expr.position,
-        );
-      }
-      if (expr.name === "writes") {
-        if (expr.args[0].kind !== "string") {
-          this.fail("writes() takes a string", expr.position);
+    const callee = expr.callee;
+    const name = callee.kind === "name" ? callee.name : undefined;
+    const local = name === undefined ? undefined : this.#local(name);
+    if (name !== undefined && local === undefined) {
+      const index = this.names.function(name);
+      if (index === undefined && name in PRIMITIVES) {
+        const { min, max } = PRIMITIVES[name];
+        if (expr.args.length < min || expr.args.length > max) {
+          this.fail(
+            `${name}() takes ${
+              min === max ? min : `${min} to ${max}`
+            } argument${max === 1 ? "" : "s"}`,
+            expr.position,
+          );
         }
-        return 0;
+        expr.target = { kind: "primitive", name };
+        return this.#arguments(expr.args, 0);
       }
-      return expr.args.length === 0 ? 0 : this.#expr(expr.args[0]);
+      if (index !== undefined) {
+        const params = this.program.functions[index].params.length;
+        if (expr.args.length > params) {
+          this.fail(
+            `${name}() takes ${params} argument${
+              params === 1 ? "" : "s"
+            }, given ${expr.args.length}`,
+            expr.position,
+          );
+        }
+        expr.target = { kind: "function", index };
+        (callee as Expr & { kind: "name" }).place = {
+          kind: "function",
+          index,
+        };
+        return this.#arguments(expr.args, 0);
+      }
     }
-    const index = this.functions.get(expr.name);
-    if (index === undefined) {
-      return this.fail(`${expr.name} is not a function`, expr.position);
-    }
-    const params = this.program.functions[index].params.length;
-    if (expr.args.length !== params) {
+    // A call through a value: the value waits in the first temporary.
+    if (expr.args.length > MAX_PARAMETERS) {
       this.fail(
-        `${expr.name}() takes ${params} argument${
-          params === 1 ? "" : "s"
-        }, given ${expr.args.length}`,
+        `a call passes at most ${MAX_PARAMETERS} arguments`,
         expr.position,
       );
     }
-    expr.target = { kind: "function", index };
-    this.#maxCallArguments = Math.max(
-      this.#maxCallArguments,
-      expr.args.length,
-    );
-    // Every argument that is not simple waits in its own temporary.
-    let needs = 0;
-    expr.args.forEach((arg, position) => {
-      needs = Math.max(needs, position + 1 + this.#expr(arg));
+    expr.target = { kind: "indirect" };
+    return Math.max(1 + this.#expr(callee), this.#arguments(expr.args, 1));
+  }
+
+  /** Every argument that is not simple waits in its own temporary. */
+  #arguments(args: Expr[], first: number): number {
+    this.#maxCallArguments = Math.max(this.#maxCallArguments, args.length);
+    let needs = first;
+    args.forEach((arg, position) => {
+      needs = Math.max(needs, first + position + 1 + this.#expr(arg));
     });
     return needs;
   }
@@ -286,5 +609,7 @@ class FunctionLayout {
 
 /** Whether an expression is used in place (no temporary, no code). */
 export function isSimple(expr: Expr): boolean {
-  return expr.kind === "number" || expr.kind === "name";
+  return expr.kind === "number" ||
+    (expr.kind === "name" &&
+      (expr.place?.kind === "local" || expr.place?.kind === "static"));
 }

@@ -70,6 +70,33 @@ const KEYWORDS = new Set([
   "TRUE",
   "FALSE",
   "REM",
+  "MOD",
+  "SECTION",
+  "NEEDS",
+  "GET",
+  "GLOBAL",
+  "STATIC",
+  "SWITCHON",
+  "INTO",
+  "CASE",
+  "DEFAULT",
+  "ENDCASE",
+  "REPEAT",
+  "REPEATWHILE",
+  "REPEATUNTIL",
+  "LOOP",
+  "GOTO",
+  "FINISH",
+  "NOT",
+  "EQV",
+  "NEQV",
+  "XOR",
+  "LOGAND",
+  "LOGOR",
+  "ABS",
+  "TABLE",
+  "SLCT",
+  "OF",
 ]);
 
 // Longest first, so that ":=" wins over ":".
@@ -100,6 +127,10 @@ const SYMBOLS = [
   "&",
   "|",
   "~",
+  "@",
+  "%",
+  ":",
+  "?",
 ];
 
 /** `*x` escapes in strings and character constants. */
@@ -109,6 +140,8 @@ const ESCAPES: Record<string, number> = {
   s: 32,
   b: 8,
   c: 13,
+  p: 12,
+  e: 27,
   "*": 42,
   "'": 39,
   '"': 34,
@@ -155,6 +188,18 @@ export function tokenize(source: string, file = "<source>"): Token[] {
       while (index < source.length && source[index] !== "\n") index++;
       continue;
     }
+    if (source.startsWith("/*", index)) {
+      const end = source.indexOf("*/", index + 2);
+      if (end < 0) fail("unterminated /* comment");
+      for (; index < end + 2; index++) {
+        if (source[index] === "\n") {
+          line++;
+          lineStart = index + 1;
+          newline = true;
+        }
+      }
+      continue;
+    }
     const start = position();
     const push = (token: Omit<Token, "position" | "newline">): void => {
       tokens.push({ ...token, position: start, newline });
@@ -170,10 +215,12 @@ export function tokenize(source: string, file = "<source>"): Token[] {
     }
     if (/[0-9]/.test(char)) {
       let end = index;
-      while (end < source.length && /[0-9]/.test(source[end])) end++;
+      // Digits may be grouped with _ (1_000_000).
+      while (end < source.length && /[0-9_]/.test(source[end])) end++;
       const text = source.slice(index, end);
       index = end;
-      push({ kind: "number", text, value: word(BigInt(text), text, start) });
+      const value = BigInt(text.replaceAll("_", ""));
+      push({ kind: "number", text, value: word(value, text, start) });
       continue;
     }
     if (char === "#") {
@@ -192,11 +239,16 @@ export function tokenize(source: string, file = "<source>"): Token[] {
         ? /[01]/
         : /[0-7]/;
       const first = end;
-      while (end < source.length && digits.test(source[end])) end++;
+      while (
+        end < source.length &&
+        (digits.test(source[end]) || (end > first && source[end] === "_"))
+      ) end++;
       if (end === first) fail("expected digits after #");
       const text = source.slice(index, end);
       const prefix = radix === 16 ? "0x" : radix === 2 ? "0b" : "0o";
-      const value = BigInt(prefix + source.slice(first, end));
+      const value = BigInt(
+        prefix + source.slice(first, end).replaceAll("_", ""),
+      );
       push({ kind: "number", text, value: word(value, text, start) });
       index = end;
       continue;

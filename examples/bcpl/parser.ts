@@ -1,20 +1,75 @@
 /**
  * BCPL source to a syntax tree, with BCPL's operator precedence (high to
- * low): calls and `!` subscription; unary `!`; `* / REM`; `+ -`; the
- * relations; `<< >>`; `~`; `&`; `|`; `->`.
+ * low): calls, `!` and `%` subscription and `OF`; prefix `!` and `@`;
+ * `* / REM MOD`; `+ - ABS`; the relations; `<< >>`; `~ NOT`; `& LOGAND`;
+ * `| LOGOR`; `EQV NEQV XOR`; `->`.
  *
  * @module
  */
 
-import type { BinaryOp, Command, Expr, FunctionDecl, Program } from "./ast.ts";
+import type {
+  BinaryOp,
+  Command,
+  Expr,
+  FunctionDecl,
+  GlobalDecl,
+  Program,
+  Selector,
+  StaticDecl,
+} from "./ast.ts";
 import { BcplError, type Position, type Token, tokenize } from "./lexer.ts";
 
-/** Parses a program; MANIFEST constants are folded into the tree. */
+/** What `GET "name"` reads: the header's text, or undefined if none. */
+export type HeaderReader = (name: string) => string | undefined;
+
+/** Parses several sources into one program, in order, sharing names. */
+export class ProgramParser {
+  readonly #manifests = new Map<string, bigint>();
+  readonly program: Program;
+
+  /**
+   * @param file The main file's name, for messages.
+   * @param readHeader What `GET` reads.
+   */
+  constructor(file: string, readonly readHeader: HeaderReader) {
+    this.program = { functions: [], globals: [], statics: [], file };
+  }
+
+  /**
+   * Parses one source into the program.
+   *
+   * @param source The text.
+   * @param file Its name, for messages.
+   * @param library Whether its functions are the runtime library's.
+   */
+  add(source: string, file: string, library = false): void {
+    new Parser(
+      tokenize(source, file),
+      file,
+      this.#manifests,
+      this.program,
+      this.readHeader,
+      library,
+    ).declarations();
+  }
+}
+
+/**
+ * Parses a program on its own: MANIFEST constants are folded into the
+ * tree; `GET` finds nothing.
+ */
 export function parse(source: string, file = "<source>"): Program {
-  return new Parser(tokenize(source, file), file).program();
+  const parser = new ProgramParser(file, () => undefined);
+  parser.add(source, file);
+  return parser.program;
 }
 
 const COMMAND_KEYWORDS = new Set([
+  "LOOP",
+  "ENDCASE",
+  "FINISH",
+  "GOTO",
+  "SWITCHON",
   "IF",
   "UNLESS",
   "TEST",
@@ -30,42 +85,128 @@ const RELATION_SYMBOLS = ["=", "~=", "<", "<=", ">", ">="];
 
 class Parser {
   #index = 0;
-  readonly #manifests = new Map<string, bigint>();
+  /** The GET headers already read, so that each is read once. */
+  static readonly #got = new WeakMap<Program, Set<string>>();
 
-  constructor(readonly tokens: Token[], readonly file: string) {}
+  constructor(
+    public tokens: Token[],
+    readonly file: string,
+    readonly manifests: Map<string, bigint>,
+    readonly program: Program,
+    readonly readHeader: HeaderReader,
+    readonly library: boolean,
+  ) {}
 
-  program(): Program {
-    const functions: FunctionDecl[] = [];
+  declarations(): void {
     while (!this.#at("end")) {
-      if (this.#acceptKeyword("MANIFEST")) {
-        this.#manifest();
-      } else if (this.#acceptKeyword("LET")) {
-        functions.push(this.#function());
-        while (this.#acceptKeyword("AND")) functions.push(this.#function());
+      if (this.#acceptKeyword("MANIFEST")) this.#manifest();
+      else if (this.#acceptKeyword("GLOBAL")) this.#global();
+      else if (this.#acceptKeyword("STATIC")) this.#static();
+      else if (this.#atKeyword("SECTION") || this.#atKeyword("NEEDS")) {
+        // One program is one section here: the names are accepted.
+        this.#next();
+        this.#string();
+      } else if (this.#atKeyword("GET")) this.#get();
+      else if (this.#acceptKeyword("LET")) {
+        this.#addFunction(this.#function());
+        while (this.#acceptKeyword("AND")) {
+          this.#addFunction(this.#function());
+        }
       } else {
-        this.#fail("expected LET or MANIFEST");
+        this.#fail("expected LET, MANIFEST, GLOBAL, STATIC, GET or SECTION");
       }
-      this.#acceptSymbol(";");
+      while (this.#acceptSymbol(";"));
     }
-    return { functions, file: this.file };
   }
 
-  #manifest(): void {
+  #addFunction(fn: FunctionDecl): void {
+    if (this.library) fn.library = true;
+    this.program.functions.push(fn);
+  }
+
+  /** `GET "name"`: the header's tokens take the place of the GET. */
+  #get(): void {
+    const position = this.#next().position;
+    const name = new TextDecoder().decode(this.#string());
+    let got = Parser.#got.get(this.program);
+    if (got === undefined) Parser.#got.set(this.program, got = new Set());
+    if (got.has(name)) return;
+    const text = this.readHeader(name);
+    if (text === undefined) this.#fail(`cannot GET "${name}"`, position);
+    got.add(name);
+    const inserted = tokenize(text!, name).slice(0, -1);
+    this.tokens = [
+      ...this.tokens.slice(0, this.#index),
+      ...inserted,
+      ...this.tokens.slice(this.#index),
+    ];
+  }
+
+  #string(): Uint8Array {
+    const token = this.#peek();
+    if (token.kind !== "string") this.#fail("expected a string");
+    this.#next();
+    return token.bytes!;
+  }
+
+  /**
+   * The items of MANIFEST, GLOBAL and STATIC: `name = k` (or `name : k`
+   * in GLOBAL); a name without a value takes the previous value + 1.
+   */
+  #items(
+    what: string,
+    separator: string,
+    add: (name: Token, value: bigint) => void,
+  ): void {
     const close = this.#open();
+    let next = 0n;
     while (!this.#atSymbol(close)) {
-      if (this.#at("end")) this.#fail(`expected ${close} to close MANIFEST`);
+      if (this.#at("end")) this.#fail(`expected ${close} to close ${what}`);
       const name = this.#name();
-      this.#expectSymbol("=");
-      const value = this.#constant(this.#expression());
-      this.#manifests.set(name.text, value);
+      let value = next;
+      if (this.#acceptSymbol(separator)) {
+        value = this.#constant(this.#expression());
+      } else if (what === "STATIC") {
+        this.#fail(`expected ${separator} after ${name.text}`);
+      }
+      add(name, value);
+      next = value + 1n;
       if (
-        !this.#acceptSymbol(";") && !this.#peek().newline &&
-        !this.#atSymbol(close)
+        !this.#acceptSymbol(";") && !this.#acceptSymbol(",") &&
+        !this.#peek().newline && !this.#atSymbol(close)
       ) {
-        this.#fail("expected ; between manifest constants");
+        this.#fail(`expected ; between the items of ${what}`);
       }
     }
     this.#expectSymbol(close);
+  }
+
+  #manifest(): void {
+    this.#items("MANIFEST", "=", (name, value) => {
+      this.manifests.set(name.text, value);
+    });
+  }
+
+  #global(): void {
+    this.#items("GLOBAL", ":", (name, value) => {
+      const decl: GlobalDecl = {
+        name: name.text,
+        number: Number(value),
+        position: name.position,
+      };
+      this.program.globals.push(decl);
+    });
+  }
+
+  #static(): void {
+    this.#items("STATIC", "=", (name, value) => {
+      const decl: StaticDecl = {
+        name: name.text,
+        value,
+        position: name.position,
+      };
+      this.program.statics.push(decl);
+    });
   }
 
   #function(): FunctionDecl {
@@ -98,6 +239,38 @@ class Parser {
   // Commands
 
   #command(): Command {
+    let command = this.#simpleCommand();
+    // c REPEAT, c REPEATWHILE e, c REPEATUNTIL e bind to the command
+    // before them, and may follow one another.
+    for (;;) {
+      const position = this.#peek().position;
+      if (this.#acceptKeyword("REPEAT")) {
+        command = { kind: "repeat", body: command, until: false, position };
+      } else if (this.#acceptKeyword("REPEATWHILE")) {
+        const test = this.#expression();
+        command = {
+          kind: "repeat",
+          body: command,
+          test,
+          until: false,
+          position,
+        };
+      } else if (this.#acceptKeyword("REPEATUNTIL")) {
+        const test = this.#expression();
+        command = {
+          kind: "repeat",
+          body: command,
+          test,
+          until: true,
+          position,
+        };
+      } else {
+        return command;
+      }
+    }
+  }
+
+  #simpleCommand(): Command {
     const token = this.#peek();
     const position = token.position;
     if (token.kind === "keyword") {
@@ -118,7 +291,7 @@ class Parser {
         case "TEST": {
           this.#next();
           const test = this.#expression();
-          this.#expectKeyword("THEN", "DO");
+          this.#expectDo("THEN", "DO");
           const then = this.#command();
           this.#expectKeyword("ELSE", "OR");
           return { kind: "test", test, then, else: this.#command(), position };
@@ -160,6 +333,25 @@ class Parser {
             position,
           };
         }
+        case "SWITCHON": {
+          this.#next();
+          const value = this.#expression();
+          this.#expectKeyword("INTO");
+          return { kind: "switchon", value, body: this.#command(), position };
+        }
+        case "CASE": {
+          this.#next();
+          const value = this.#constant(this.#expression());
+          this.#expectSymbol(":");
+          return { kind: "case", value, body: this.#labelled(), position };
+        }
+        case "DEFAULT":
+          this.#next();
+          this.#expectSymbol(":");
+          return { kind: "default", body: this.#labelled(), position };
+        case "GOTO":
+          this.#next();
+          return { kind: "goto", name: this.#name().text, position };
         case "RESULTIS":
           this.#next();
           return { kind: "resultis", value: this.#expression(), position };
@@ -169,31 +361,104 @@ class Parser {
         case "BREAK":
           this.#next();
           return { kind: "break", position };
+        case "LOOP":
+          this.#next();
+          return { kind: "loop", position };
+        case "ENDCASE":
+          this.#next();
+          return { kind: "endcase", position };
+        case "FINISH":
+          this.#next();
+          return { kind: "finish", position };
         case "LET":
           return this.#fail("a local LET must be one of a block's commands");
       }
     }
     if (this.#atSymbol("{") || this.#atSymbol("$(")) return this.#block();
-    const target = this.#expression();
+    // name: labels the command after it.
+    const after = this.tokens[this.#index + 1];
+    if (
+      token.kind === "name" && after.kind === "symbol" && after.text === ":"
+    ) {
+      this.#next();
+      this.#next();
+      return {
+        kind: "labelled",
+        name: token.text,
+        body: this.#labelled(),
+        position,
+      };
+    }
+    const targets = [this.#expression()];
+    while (this.#acceptSymbol(",")) targets.push(this.#expression());
     if (this.#acceptSymbol(":=")) {
-      if (!isAssignable(target)) {
+      for (const target of targets) {
+        if (!isAssignable(target)) {
+          this.#fail(
+            "only a name, !e, v!i, s%i or a field can be assigned to",
+            target.position,
+          );
+        }
+      }
+      const values = [this.#expression()];
+      while (this.#acceptSymbol(",")) values.push(this.#expression());
+      if (values.length !== targets.length) {
         this.#fail(
-          "only a name, !e or v!i can be assigned to",
-          target.position,
+          `${targets.length} places but ${values.length} values`,
+          position,
         );
       }
-      return { kind: "assign", target, value: this.#expression(), position };
+      if (targets.length === 1) {
+        return {
+          kind: "assign",
+          target: targets[0],
+          value: values[0],
+          position,
+        };
+      }
+      return {
+        kind: "block",
+        body: targets.map((target, index) => ({
+          kind: "assign",
+          target,
+          value: values[index],
+          position: target.position,
+        })),
+        position,
+      };
     }
-    if (target.kind === "call") return { kind: "call", call: target, position };
+    if (targets.length === 1 && targets[0].kind === "call") {
+      return { kind: "call", call: targets[0], position };
+    }
     return this.#fail(
       "expected a command (an assignment, a call, IF, WHILE, ...)",
       position,
     );
   }
 
+  /**
+   * The command a label (`CASE k:`, `DEFAULT:`, `name:`) is on: none
+   * before the end of a block or a `;`.
+   */
+  #labelled(): Command {
+    const position = this.#peek().position;
+    if (this.#atSymbol("}") || this.#atSymbol("$)") || this.#atSymbol(";")) {
+      return { kind: "block", body: [], position };
+    }
+    return this.#command();
+  }
+
   /** `LET a, b = x, y` (a list of lets) or `LET v = VEC n`. */
   #local(): Command[] {
     const position = this.#next().position;
+    const after = this.tokens[this.#index + 1];
+    if (after.kind === "symbol" && after.text === "(") {
+      // A function defined inside another is a function of the program
+      // (BCPL functions cannot see their enclosing function's locals).
+      this.#addFunction(this.#function());
+      while (this.#acceptKeyword("AND")) this.#addFunction(this.#function());
+      return [];
+    }
     const names = [this.#name()];
     while (this.#acceptSymbol(",")) names.push(this.#name());
     this.#expectSymbol("=");
@@ -227,6 +492,9 @@ class Parser {
         this.#fail(`expected ${close} to close the block at ${at(position)}`);
       }
       if (this.#atKeyword("LET")) body.push(...this.#local());
+      else if (this.#acceptKeyword("MANIFEST")) this.#manifest();
+      else if (this.#acceptKeyword("STATIC")) this.#static();
+      else if (this.#acceptKeyword("GLOBAL")) this.#global();
       else body.push(this.#command());
       if (this.#acceptSymbol(";")) {
         while (this.#acceptSymbol(";"));
@@ -248,7 +516,7 @@ class Parser {
   // Expressions, lowest precedence first
 
   #expression(): Expr {
-    const test = this.#or();
+    const test = this.#equivalence();
     if (!this.#atSymbol("->")) return test;
     const position = this.#next().position;
     const then = this.#expression();
@@ -262,20 +530,47 @@ class Parser {
     };
   }
 
+  /** `EQV`, `NEQV` and `XOR`: `a EQV b` is `~(a XOR b)`. */
+  #equivalence(): Expr {
+    let left = this.#or();
+    for (;;) {
+      const token = this.#peek();
+      if (
+        token.kind !== "keyword" ||
+        !["EQV", "NEQV", "XOR"].includes(token.text)
+      ) return left;
+      this.#next();
+      const xor: Expr = {
+        kind: "binary",
+        op: "XOR",
+        left,
+        right: this.#or(),
+        position: token.position,
+      };
+      left = token.text === "EQV"
+        ? { kind: "unary", op: "~", operand: xor, position: token.position }
+        : xor;
+    }
+  }
+
   #or(): Expr {
     let left = this.#and();
-    while (this.#atBinary("|")) left = this.#binary(left, () => this.#and());
+    while (this.#atBinary("|") || this.#atKeyword("LOGOR")) {
+      left = this.#binary(left, () => this.#and(), "|");
+    }
     return left;
   }
 
   #and(): Expr {
     let left = this.#not();
-    while (this.#atBinary("&")) left = this.#binary(left, () => this.#not());
+    while (this.#atBinary("&") || this.#atKeyword("LOGAND")) {
+      left = this.#binary(left, () => this.#not(), "&");
+    }
     return left;
   }
 
   #not(): Expr {
-    if (this.#atSymbol("~")) {
+    if (this.#atSymbol("~") || this.#atKeyword("NOT")) {
       const position = this.#next().position;
       return { kind: "unary", op: "~", operand: this.#not(), position };
     }
@@ -290,24 +585,42 @@ class Parser {
     return left;
   }
 
+  /** `a < b <= c` means `a < b & b <= c`, as in BCPL. */
   #relation(): Expr {
     const left = this.#additive();
     if (!RELATION_SYMBOLS.some((s) => this.#atBinary(s))) return left;
-    const relation = this.#binary(left, () => this.#additive());
-    if (RELATION_SYMBOLS.some((s) => this.#atBinary(s))) {
-      this.#fail("relations cannot be chained here (write a < b & b < c)");
+    let result = this.#binary(left, () => this.#additive());
+    let last = result as Expr & { kind: "binary" };
+    while (RELATION_SYMBOLS.some((s) => this.#atBinary(s))) {
+      const next = this.#binary(last.right, () => this.#additive()) as
+        & Expr
+        & { kind: "binary" };
+      result = {
+        kind: "binary",
+        op: "&",
+        left: result,
+        right: next,
+        position: next.position,
+      };
+      last = next;
     }
-    return relation;
+    return result;
   }
 
   #additive(): Expr {
     let left: Expr;
-    if (this.#atSymbol("-") || this.#atSymbol("+")) {
-      const token = this.#next();
+    const token = this.#peek();
+    if (
+      this.#atSymbol("-") || this.#atSymbol("+") || this.#atKeyword("ABS")
+    ) {
+      this.#next();
       const operand = this.#multiplicative();
-      left = token.text === "-"
-        ? { kind: "unary", op: "-", operand, position: token.position }
-        : operand;
+      left = token.text === "+" ? operand : {
+        kind: "unary",
+        op: token.text === "-" ? "-" : "ABS",
+        operand,
+        position: token.position,
+      };
     } else {
       left = this.#multiplicative();
     }
@@ -320,9 +633,11 @@ class Parser {
   #multiplicative(): Expr {
     let left = this.#indirection();
     while (
-      this.#atBinary("*") || this.#atBinary("/") || this.#atKeyword("REM")
+      this.#atBinary("*") || this.#atBinary("/") || this.#atKeyword("REM") ||
+      this.#atKeyword("MOD")
     ) {
-      left = this.#binary(left, () => this.#indirection());
+      const op = this.#atKeyword("MOD") ? "REM" : undefined;
+      left = this.#binary(left, () => this.#indirection(), op);
     }
     return left;
   }
@@ -330,16 +645,25 @@ class Parser {
   #indirection(): Expr {
     const token = this.#peek();
     if (
-      token.kind === "symbol" &&
-      (token.text === "!" || token.text === "-" || token.text === "~" ||
-        token.text === "+")
+      (token.kind === "symbol" &&
+        ["!", "@", "-", "~", "+"].includes(token.text)) ||
+      (token.kind === "keyword" && token.text === "ABS")
     ) {
       this.#next();
       const operand = this.#indirection();
       if (token.text === "+") return operand;
+      if (token.text === "@") {
+        if (!isAssignable(operand) || operand.kind === "field") {
+          this.#fail(
+            "@ takes a variable, !e, v!i (not a byte or a field)",
+            token.position,
+          );
+        }
+        return { kind: "address", operand, position: token.position };
+      }
       return {
         kind: "unary",
-        op: token.text as "!" | "-" | "~",
+        op: token.text as "!" | "-" | "~" | "ABS",
         operand,
         position: token.position,
       };
@@ -347,27 +671,32 @@ class Parser {
     return this.#postfix();
   }
 
-  /** A primary with calls and `!` subscripts, which bind tightest. */
+  /** A primary with calls, `!`/`%` subscripts and OF, which bind tightest. */
   #postfix(): Expr {
     let expr = this.#primary();
     for (;;) {
       const token = this.#peek();
+      if (token.kind === "keyword" && token.text === "OF") {
+        this.#next();
+        const selector = decodeSelector(this.#constant(expr));
+        expr = {
+          kind: "field",
+          selector,
+          pointer: this.#primaryWithCalls(),
+          position: token.position,
+        };
+        continue;
+      }
       // At the start of a line, ( and ! begin the next command instead.
       if (token.kind !== "symbol" || token.newline) return expr;
-      if (token.text === "(" && expr.kind === "name") {
-        this.#next();
-        const args: Expr[] = [];
-        if (!this.#atSymbol(")")) {
-          do args.push(this.#expression()); while (this.#acceptSymbol(","));
-        }
-        this.#expectSymbol(")");
-        expr = { kind: "call", name: expr.name, args, position: expr.position };
-      } else if (token.text === "!") {
+      if (token.text === "(") {
+        expr = this.#call(expr);
+      } else if (token.text === "!" || token.text === "%") {
         this.#next();
         const right = this.#primaryWithCalls();
         expr = {
           kind: "binary",
-          op: "!",
+          op: token.text,
           left: expr,
           right,
           position: token.position,
@@ -378,16 +707,20 @@ class Parser {
     }
   }
 
+  #call(callee: Expr): Expr {
+    this.#expectSymbol("(");
+    const args: Expr[] = [];
+    if (!this.#atSymbol(")")) {
+      do args.push(this.#expression()); while (this.#acceptSymbol(","));
+    }
+    this.#expectSymbol(")");
+    return { kind: "call", callee, args, position: callee.position };
+  }
+
   #primaryWithCalls(): Expr {
-    const expr = this.#primary();
-    if (expr.kind === "name" && this.#atSymbol("(") && !this.#peek().newline) {
-      this.#next();
-      const args: Expr[] = [];
-      if (!this.#atSymbol(")")) {
-        do args.push(this.#expression()); while (this.#acceptSymbol(","));
-      }
-      this.#expectSymbol(")");
-      return { kind: "call", name: expr.name, args, position: expr.position };
+    let expr = this.#primary();
+    while (this.#atSymbol("(") && !this.#peek().newline) {
+      expr = this.#call(expr);
     }
     return expr;
   }
@@ -400,22 +733,42 @@ class Parser {
       case "number":
         return { kind: "number", value: token.value!, position };
       case "string":
+        if (token.bytes!.length > 255) {
+          this.#fail("a string holds at most 255 bytes", position);
+        }
         return { kind: "string", bytes: token.bytes!, position };
       case "name": {
-        const constant = this.#manifests.get(token.text);
+        const constant = this.manifests.get(token.text);
         return constant === undefined
           ? { kind: "name", name: token.text, position }
           : { kind: "number", value: constant, position };
       }
       case "keyword":
-        if (token.text === "TRUE") {
-          return { kind: "number", value: -1n, position };
-        }
-        if (token.text === "FALSE") {
-          return { kind: "number", value: 0n, position };
-        }
-        if (token.text === "VALOF") {
-          return { kind: "valof", body: this.#command(), position };
+        switch (token.text) {
+          case "TRUE":
+            return { kind: "number", value: -1n, position };
+          case "FALSE":
+            return { kind: "number", value: 0n, position };
+          case "VALOF":
+            return { kind: "valof", body: this.#command(), position };
+          case "TABLE": {
+            const values = [this.#expression()];
+            while (this.#acceptSymbol(",")) values.push(this.#expression());
+            return { kind: "table", values, position };
+          }
+          case "SLCT": {
+            const parts = [this.#constant(this.#shift())];
+            while (parts.length < 3 && this.#acceptSymbol(":")) {
+              parts.push(this.#constant(this.#shift()));
+            }
+            // SLCT len:shift:offset, SLCT len:shift (offset 0), SLCT len.
+            const [length, shift = 0n, offset = 0n] = parts;
+            return {
+              kind: "number",
+              value: encodeSelector(length, shift, offset, position, this),
+              position,
+            };
+          }
         }
         break;
       case "symbol":
@@ -424,17 +777,23 @@ class Parser {
           this.#expectSymbol(")");
           return inner;
         }
+        if (token.text === "?") return { kind: "number", value: 0n, position };
         break;
     }
     if (token.kind !== "end") this.#index--;
     return this.#fail("expected an expression");
   }
 
-  #binary(left: Expr, right: () => Expr): Expr {
+  /** For the selector checks. */
+  fail(message: string, position: Position): never {
+    return this.#fail(message, position);
+  }
+
+  #binary(left: Expr, right: () => Expr, op?: BinaryOp): Expr {
     const token = this.#next();
     return {
       kind: "binary",
-      op: token.text as BinaryOp,
+      op: op ?? token.text as BinaryOp,
       left,
       right: right(),
       position: token.position,
@@ -535,9 +894,40 @@ function at(position: Position): string {
 }
 
 function isAssignable(expr: Expr): boolean {
-  return expr.kind === "name" ||
+  return expr.kind === "name" || expr.kind === "field" ||
     (expr.kind === "unary" && expr.op === "!") ||
-    (expr.kind === "binary" && expr.op === "!");
+    (expr.kind === "binary" && (expr.op === "!" || expr.op === "%"));
+}
+
+/**
+ * A selector as a constant word: length in bits 48-55, shift in bits
+ * 40-47, the word offset below (so `MANIFEST { f = SLCT 8:4:1 }` works).
+ */
+function encodeSelector(
+  length: bigint,
+  shift: bigint,
+  offset: bigint,
+  position: Position,
+  parser: Parser,
+): bigint {
+  if (length < 0n || shift < 0n || length + shift > 64n) {
+    parser.fail(
+      "SLCT needs 0 <= length, shift and length + shift <= 64",
+      position,
+    );
+  }
+  if (offset < 0n || offset >= 2n ** 40n) {
+    parser.fail("SLCT's offset must be 0 .. 2^40-1", position);
+  }
+  return (length << 48n) | (shift << 40n) | offset;
+}
+
+function decodeSelector(value: bigint): Selector {
+  return {
+    length: Number((value >> 48n) & 0xffn),
+    shift: Number((value >> 40n) & 0xffn),
+    offset: Number(value & (2n ** 40n - 1n)),
+  };
 }
 
 /** Folds a constant expression, or gives undefined. */
@@ -545,24 +935,58 @@ export function fold(expr: Expr): bigint | undefined {
   switch (expr.kind) {
     case "number":
       return expr.value;
+    case "conditional": {
+      const test = fold(expr.test);
+      if (test === undefined) return undefined;
+      return fold(test !== 0n ? expr.then : expr.else);
+    }
     case "unary": {
       const value = fold(expr.operand);
       if (value === undefined || expr.op === "!") return undefined;
+      if (expr.op === "ABS") {
+        return BigInt.asIntN(64, value < 0n ? -value : value);
+      }
       return BigInt.asIntN(64, expr.op === "-" ? -value : ~value);
     }
     case "binary": {
       const left = fold(expr.left);
       const right = fold(expr.right);
       if (left === undefined || right === undefined) return undefined;
+      const word = (value: bigint) => BigInt.asIntN(64, value);
       switch (expr.op) {
         case "+":
-          return BigInt.asIntN(64, left + right);
+          return word(left + right);
         case "-":
-          return BigInt.asIntN(64, left - right);
+          return word(left - right);
         case "*":
-          return BigInt.asIntN(64, left * right);
+          return word(left * right);
+        case "/":
+          return right === 0n ? undefined : word(left / right);
+        case "REM":
+          return right === 0n ? undefined : word(left % right);
+        // Shift counts are taken mod 64, as the machines do.
         case "<<":
-          return BigInt.asIntN(64, left << (right & 63n));
+          return word(left << (right & 63n));
+        case ">>":
+          return word(BigInt.asUintN(64, left) >> (right & 63n));
+        case "&":
+          return left & right;
+        case "|":
+          return left | right;
+        case "XOR":
+          return left ^ right;
+        case "=":
+          return left === right ? -1n : 0n;
+        case "~=":
+          return left !== right ? -1n : 0n;
+        case "<":
+          return left < right ? -1n : 0n;
+        case "<=":
+          return left <= right ? -1n : 0n;
+        case ">":
+          return left > right ? -1n : 0n;
+        case ">=":
+          return left >= right ? -1n : 0n;
         default:
           return undefined;
       }

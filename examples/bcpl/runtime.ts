@@ -15,10 +15,9 @@ export const STACK_DETAIL = "1 MiB of BCPL stack used";
 
 /** Runtime calls from native code: `callback(operation, value)`. */
 export const enum RuntimeOp {
-  Writen = 1,
   Wrch = 2,
-  /** `value` is the address of a string: an 8-byte length, then bytes. */
-  Writes = 3,
+  /** Returns the next input byte, or `endstreamch` (-1). */
+  Rdch = 4,
 }
 
 /** Status codes native code returns through its entry stub. */
@@ -27,6 +26,12 @@ export const enum Status {
   Division = 1,
   Remainder = 2,
   Stack = 3,
+  /** A call through a value that is no function. */
+  Call = 4,
+  /** `stop(n)` or FINISH: the result word holds n. */
+  Stop = 5,
+  /** `abort(n)`: the result word holds n. */
+  Abort = 6,
 }
 
 const MESSAGES = {
@@ -34,7 +39,18 @@ const MESSAGES = {
   remainder: "REM by zero",
   stack: "runaway recursion: out of stack",
   address: "memory access outside the program's memory",
+  call: "call of a value that is not a function",
+  abort: "abort() called",
 } as const;
+
+/**
+ * `stop(n)` and FINISH, on their way out of the program: not an error,
+ * the program's result.
+ */
+export class BcplStop {
+  /** @param code The program's result. */
+  constructor(readonly code: bigint) {}
+}
 
 /** A BCPL error at run time: stops the program, not the process. */
 export class BcplRuntimeError extends Error {
@@ -55,15 +71,19 @@ export class BcplRuntimeError extends Error {
    * @param status A non-zero status from the entry stub.
    * @returns The error.
    */
-  static fromStatus(status: number): BcplRuntimeError {
-    return new BcplRuntimeError(
-      status === Status.Division
-        ? "division"
-        : status === Status.Remainder
-        ? "remainder"
-        : "stack",
-      status === Status.Stack ? STACK_DETAIL : undefined,
-    );
+  static fromStatus(status: number, code = 0n): BcplRuntimeError {
+    switch (status) {
+      case Status.Division:
+        return new BcplRuntimeError("division");
+      case Status.Remainder:
+        return new BcplRuntimeError("remainder");
+      case Status.Call:
+        return new BcplRuntimeError("call");
+      case Status.Abort:
+        return new BcplRuntimeError("abort", `code ${code}`);
+      default:
+        return new BcplRuntimeError("stack", STACK_DETAIL);
+    }
   }
 }
 
@@ -74,19 +94,23 @@ export class BcplRuntimeError extends Error {
  */
 export class Output {
   #bytes: number[] = [];
+  #read = 0;
 
   /**
    * @param sink Where full chunks go (standard output by default); `null`
    *   keeps everything for {@linkcode Output.text}.
+   * @param input What `rdch()` reads (nothing: it gives `endstreamch`).
    */
-  constructor(readonly sink: ((bytes: Uint8Array) => void) | null = null) {}
+  constructor(
+    readonly sink: ((bytes: Uint8Array) => void) | null = null,
+    readonly input: Uint8Array = new Uint8Array(),
+  ) {}
 
-  /** `writen(n)`: a number in decimal. */
-  writen(value: bigint): void {
-    for (const char of new TextEncoder().encode(String(value))) {
-      this.#bytes.push(char);
-    }
-    this.#maybeFlush();
+  /** `rdch()`: the next input byte, or -1 at the end. */
+  rdch(): bigint {
+    return this.#read < this.input.length
+      ? BigInt(this.input[this.#read++])
+      : -1n;
   }
 
   /** `wrch(c)`: one character. */

@@ -14,10 +14,13 @@ import {
   post,
   pre,
   sp,
+  w0,
+  w1,
   x0,
   x1,
   x10,
   x16,
+  x17,
   x2,
   x27,
   x28,
@@ -26,6 +29,8 @@ import {
   x30,
   x4,
   x5,
+  x6,
+  x7,
   x9,
 } from "../../arch/aarch64.ts";
 import type { FrameLayout } from "./ast.ts";
@@ -36,9 +41,10 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
+import { DATA_BASE, FUNCTION_TAG, Header } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
-const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5];
+const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5, x6, x7];
 const CONDITIONS = {
   "=": "eq",
   "~=": "ne",
@@ -57,7 +63,14 @@ export class A64Target implements Target<Label> {
     division: this.asm.label(),
     remainder: this.asm.label(),
     stack: this.asm.label(),
+    call: this.asm.label(),
   };
+  /** Where exits go: back to the entry's frame, status in x0. */
+  readonly #unwind = this.asm.label();
+  /** How many functions the function table holds. */
+  #functions = 0;
+  /** Bytes at the bottom of the current frame for arguments past x7. */
+  #outgoing = 0;
   /**
    * A constant B (0..4095) not yet loaded into x1: the next operation may
    * take it as an immediate (`sub x0, x0, #1`).
@@ -76,10 +89,11 @@ export class A64Target implements Target<Label> {
     this.asm.b(label);
   }
 
-  entry(start: Label): void {
+  entry(start: Label, functions: number): void {
+    this.#functions = functions;
     const a = this.asm;
     const exit = a.label();
-    const unwind = a.label();
+    const unwind = this.#unwind;
     a.stp(x29, x30, pre(sp, -32))
       .stp(x27, x28, mem(sp, 16))
       .mov(x29, sp)
@@ -99,17 +113,30 @@ export class A64Target implements Target<Label> {
     stub(this.#errors.division, Status.Division);
     stub(this.#errors.remainder, Status.Remainder);
     stub(this.#errors.stack, Status.Stack);
+    stub(this.#errors.call, Status.Call);
     // Back to the entry's frame, whatever the depth.
     a.bind(unwind).ldr(x9, mem(x28, 16)).mov(sp, x9).b(exit);
   }
 
   prologue(layout: FrameLayout, params: number): void {
-    const frame = Math.ceil((8 * layout.totalSlots) / 16) * 16;
+    // Arguments past the registers go in an area at the bottom of the
+    // caller's frame, below its slots.
+    const registers = ARGUMENT_REGISTERS.length;
+    this.#outgoing = 8 *
+      Math.max(0, layout.maxCallArguments - registers);
+    const frame = Math.ceil((this.#outgoing + 8 * layout.totalSlots) / 16) *
+      16;
     const a = this.asm.stp(x29, x30, pre(sp, -16)).mov(x29, sp);
     this.#addToSp(-frame, sp);
     a.ldr(x9, mem(x28, 0)).cmp(sp, x9).bcond("lo", this.#errors.stack);
-    for (let index = 0; index < params; index++) {
+    for (let index = 0; index < Math.min(params, registers); index++) {
       a.str(ARGUMENT_REGISTERS[index], this.#slot(index));
+    }
+    // The rest are in the caller's area, just above our frame record;
+    // copied next to the others, the parameters are consecutive words.
+    for (let index = registers; index < params; index++) {
+      a.ldr(x9, mem(x29, 16 + 8 * (index - registers)))
+        .str(x9, this.#slot(index));
     }
   }
 
@@ -185,6 +212,9 @@ export class A64Target implements Target<Label> {
       case "|":
         a.orr(x0, x0, x1);
         return;
+      case "XOR":
+        a.eor(x0, x0, x1);
+        return;
       case "<<":
         a.lsl(x0, x0, x1);
         return;
@@ -236,35 +266,98 @@ export class A64Target implements Target<Label> {
   }
 
   slotAddress(slot: number): void {
-    this.#addToSp(8 * slot, x0);
+    this.#addToSp(this.#outgoing + 8 * slot, x0);
     this.asm.lsr(x0, x0, 3);
   }
 
+  /** A static word as a memory operand (x9 helps past 4095 words). */
+  #static(word: number): ReturnType<typeof mem> {
+    if (word <= MAX_SLOT) return mem(x28, 8 * word);
+    this.asm.mov(x9, word);
+    return mem(x28, x9, 3);
+  }
+
+  loadStatic(word: number): void {
+    this.asm.ldr(x0, this.#static(word));
+  }
+
+  storeStatic(word: number): void {
+    this.asm.str(x0, this.#static(word));
+  }
+
+  loadStaticB(word: number): void {
+    this.#immediateB = undefined;
+    this.asm.ldr(x1, this.#static(word));
+  }
+
+  staticAddress(word: number): void {
+    // The static memory is word-aligned: (x28 + 8 * word) / 8.
+    this.asm.lsr(x0, x28, 3);
+    if (word <= MAX_SLOT) this.asm.add(x0, x0, word);
+    else this.asm.mov(x9, word).add(x0, x0, x9);
+  }
+
+  byteAddress(): void {
+    this.asm.lsl(x0, x0, 3);
+    this.operate("+");
+  }
+
+  loadByte(): void {
+    this.asm.ldrb(w0, mem(x0));
+  }
+
+  storeByte(): void {
+    this.#materializeB();
+    this.asm.strb(w1, mem(x0));
+  }
+
+  callIndirect(slot: number, args: Argument[]): void {
+    this.#arguments(args);
+    // x16 and x17 are the intra-procedure-call scratch registers.
+    const a = this.asm.ldr(x16, this.#slot(slot))
+      .mov(x17, FUNCTION_TAG)
+      .sub(x16, x16, x17)
+      .mov(x17, this.#functions)
+      .cmp(x16, x17)
+      .bcond("hs", this.#errors.call)
+      .mov(x17, 8 * DATA_BASE)
+      .add(x17, x28, x17);
+    a.ldr(x16, mem(x17, x16, 3)).blr(x16);
+  }
+
+  exit(status: Status): void {
+    this.asm.str(x0, mem(x28, 8 * Header.Result))
+      .mov(x0, status)
+      .b(this.#unwind);
+  }
+
   call(label: Label, args: Argument[]): void {
+    this.#arguments(args);
+    this.asm.bl(label);
+  }
+
+  #arguments(args: Argument[]): void {
+    const a = this.asm;
+    const registers = ARGUMENT_REGISTERS.length;
     // A is x0, itself an argument register: move it out before the others load.
     const inA = args.findIndex((arg) => "accumulator" in arg);
-    if (inA > 0) this.asm.mov(ARGUMENT_REGISTERS[inA], x0);
+    if (inA >= registers) a.str(x0, mem(sp, 8 * (inA - registers)));
+    else if (inA > 0) a.mov(ARGUMENT_REGISTERS[inA], x0);
     args.forEach((arg, index) => {
-      const register = ARGUMENT_REGISTERS[index];
-      if ("slot" in arg) this.asm.ldr(register, this.#slot(arg.slot));
-      else if ("constant" in arg) this.asm.mov(register, arg.constant);
+      if ("accumulator" in arg) return;
+      const register = index < registers ? ARGUMENT_REGISTERS[index] : x9;
+      if ("slot" in arg) a.ldr(register, this.#slot(arg.slot));
+      else a.mov(register, arg.constant);
+      if (index >= registers) a.str(x9, mem(sp, 8 * (index - registers)));
     });
-    this.asm.bl(label);
   }
 
   runtime(op: RuntimeOp): void {
     this.asm.mov(x1, x0).mov(x0, op).ldr(x16, mem(x28, 8)).blr(x16);
   }
 
-  address(label: Label): void {
-    this.asm.adr(x0, label);
-  }
-
-  data(label: Label, bytes: Uint8Array): void {
-    this.asm.bind(label).data(bytes);
-  }
-
   #slot(slot: number): ReturnType<typeof mem> {
+    slot += this.#outgoing / 8;
     if (slot > MAX_SLOT) {
       throw new RangeError(
         `a function uses more than ${MAX_SLOT + 1} scalar slots`,

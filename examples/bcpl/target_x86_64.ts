@@ -30,6 +30,7 @@
 import {
   al,
   Assembler,
+  byte,
   callingConvention,
   cl,
   eax,
@@ -37,6 +38,7 @@ import {
   type Label,
   mem,
   r10,
+  r11,
   r15,
   rax,
   rcx,
@@ -53,6 +55,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
+import { DATA_BASE, FUNCTION_TAG, Header } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 /**
@@ -80,7 +83,13 @@ const SETS = {
   ">": "setg",
   ">=": "setge",
 } as const;
-const ARITHMETIC = { "+": "add", "-": "sub", "&": "and", "|": "or" } as const;
+const ARITHMETIC = {
+  "+": "add",
+  "-": "sub",
+  "&": "and",
+  "|": "or",
+  XOR: "xor",
+} as const;
 
 /** x86-64 code for the BCPL code generator. */
 export class X86Target implements Target<Label> {
@@ -91,7 +100,12 @@ export class X86Target implements Target<Label> {
     division: this.asm.label(),
     remainder: this.asm.label(),
     stack: this.asm.label(),
+    call: this.asm.label(),
   };
+  /** Where exits go: back to the entry's frame, status in eax. */
+  readonly #unwind = this.asm.label();
+  /** How many functions the function table holds. */
+  #functions = 0;
   /**
    * A constant B not yet loaded into rcx: the next operation may take it as
    * an immediate (`sub rax, 1` instead of `mov rcx, 1; sub rax, rcx`).
@@ -130,10 +144,11 @@ export class X86Target implements Target<Label> {
     this.asm.jmp(label);
   }
 
-  entry(start: Label): void {
+  entry(start: Label, functions: number): void {
+    this.#functions = functions;
     const a = this.asm;
     const exit = a.label();
-    const unwind = a.label();
+    const unwind = this.#unwind;
     const { integerArguments, shadowSpace } = this.convention;
     // r15 is callee-saved; with the return address, rsp is 16-byte aligned,
     // and stays so below start()'s shadow space.
@@ -153,6 +168,7 @@ export class X86Target implements Target<Label> {
     stub(this.#errors.division, Status.Division);
     stub(this.#errors.remainder, Status.Remainder);
     stub(this.#errors.stack, Status.Stack);
+    stub(this.#errors.call, Status.Call);
     // Back to the entry's frame, whatever the depth: the BCPL frames are
     // abandoned, and the entry returns the status.
     a.bind(unwind).mov(rsp, mem(r15, 16)).jmp(exit);
@@ -160,9 +176,6 @@ export class X86Target implements Target<Label> {
 
   prologue(layout: FrameLayout, params: number): void {
     const { integerArguments, shadowSpace } = this.convention;
-    if (!this.#homed && params > integerArguments.length) {
-      throw new Error(`more than ${integerArguments.length} parameters`);
-    }
     const stackArguments = Math.max(
       0,
       layout.maxCallArguments - integerArguments.length,
@@ -189,6 +202,16 @@ export class X86Target implements Target<Label> {
     if (!this.#homed) {
       for (let index = 0; index < registers; index++) {
         a.mov(this.#slot(index), integerArguments[index]);
+      }
+      // The rest arrived above the return address: copied next to the
+      // others, so the parameters are consecutive words (`@a` gives them
+      // as a vector, as BCPL's writef expects).
+      for (let index = registers; index < params; index++) {
+        const arrived = mem(
+          rsp,
+          this.#frame + 8 + 8 * (index - integerArguments.length),
+        );
+        a.mov(rax, arrived).mov(this.#slot(index), rax);
       }
     }
   }
@@ -299,6 +322,9 @@ export class X86Target implements Target<Label> {
       case "|":
         a.or(rax, rcx);
         return;
+      case "XOR":
+        a.xor(rax, rcx);
+        return;
       case "<<":
         a.shl(rax, cl);
         return;
@@ -365,7 +391,60 @@ export class X86Target implements Target<Label> {
     this.asm.lea(rax, this.#slot(slot)).shr(rax, 3);
   }
 
+  loadStatic(word: number): void {
+    this.asm.mov(rax, mem(r15, 8 * word));
+  }
+
+  storeStatic(word: number): void {
+    this.asm.mov(mem(r15, 8 * word), rax);
+  }
+
+  loadStaticB(word: number): void {
+    this.#immediateB = undefined;
+    this.asm.mov(rcx, mem(r15, 8 * word));
+  }
+
+  staticAddress(word: number): void {
+    this.asm.lea(rax, mem(r15, 8 * word)).shr(rax, 3);
+  }
+
+  byteAddress(): void {
+    this.asm.shl(rax, 3);
+    this.operate("+");
+  }
+
+  loadByte(): void {
+    this.asm.movzx(eax, byte(mem(rax)));
+  }
+
+  storeByte(): void {
+    this.#materializeB();
+    this.asm.mov(byte(mem(rax)), cl);
+  }
+
+  callIndirect(slot: number, args: Argument[]): void {
+    this.#arguments(args);
+    // r11 is free in both conventions and no argument travels in it.
+    this.asm.mov(r11, this.#slot(slot))
+      .sub(r11, Number(FUNCTION_TAG))
+      .cmp(r11, this.#functions)
+      .jae(this.#errors.call)
+      .mov(r11, mem(r15, r11, 8, 8 * DATA_BASE))
+      .call(r11);
+  }
+
+  exit(status: Status): void {
+    this.asm.mov(mem(r15, 8 * Header.Result), rax)
+      .mov(eax, status)
+      .jmp(this.#unwind);
+  }
+
   call(label: Label, args: Argument[]): void {
+    this.#arguments(args);
+    this.asm.call(label);
+  }
+
+  #arguments(args: Argument[]): void {
     const { integerArguments, shadowSpace } = this.convention;
     const a = this.asm;
     args.forEach((arg, index) => {
@@ -386,7 +465,6 @@ export class X86Target implements Target<Label> {
       else if ("constant" in arg) a.mov(r10, arg.constant).mov(place, r10);
       else a.mov(place, rax);
     });
-    a.call(label);
   }
 
   runtime(op: RuntimeOp): void {
@@ -396,13 +474,5 @@ export class X86Target implements Target<Label> {
       .mov(integerArguments32[0], op)
       .mov(rax, mem(r15, 8))
       .call(rax);
-  }
-
-  address(label: Label): void {
-    this.asm.lea(rax, mem(label));
-  }
-
-  data(label: Label, bytes: Uint8Array): void {
-    this.asm.bind(label).data(bytes);
   }
 }
