@@ -239,6 +239,12 @@ export interface FrameLayout {
   calls: boolean;
   /** The most arguments one of its calls to BCPL functions passes. */
   maxCallArguments: number;
+  /**
+   * Filled in by the register allocator (registers.ts) for native code:
+   * for each scalar slot, the number of the register that holds it, or
+   * -1 for the frame.
+   */
+  registers?: number[];
 }
 
 /** `GLOBAL { name: n }`: a name for global word n. */

@@ -26,6 +26,7 @@ import {
   LoaderGlobal,
 } from "./memory.ts";
 import { type HeaderReader, ProgramParser } from "./parser.ts";
+import { allocateRegisters } from "./registers.ts";
 import { BcplRuntimeError, type Output, RuntimeOp, Status } from "./runtime.ts";
 import { A64Target } from "./target_aarch64.ts";
 import { X86Target } from "./target_x86_64.ts";
@@ -112,6 +113,7 @@ export function compile(
   const target = arch === "x86_64"
     ? new X86Target(abi === "win64" ? WINDOWS_X64 : SYSTEM_V_X86_64)
     : new A64Target();
+  allocateRegisters(checked.program, checked.start, target.registerCount);
   // The entry stub is at offset 0; named so that listings show it.
   target.bind(target.label("bcpl(entry)"));
   const labels = generate(checked.program, checked.start, target);

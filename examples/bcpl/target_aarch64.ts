@@ -21,7 +21,15 @@ import {
   x10,
   x16,
   x17,
+  x19,
   x2,
+  x20,
+  x21,
+  x22,
+  x23,
+  x24,
+  x25,
+  x26,
   x27,
   x28,
   x29,
@@ -45,6 +53,21 @@ import { DATA_BASE, FUNCTION_TAG, Header } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5, x6, x7];
+/**
+ * The registers slots may live in: callee-saved, so a call keeps them,
+ * and a function saves those it uses (x28 holds the static memory).
+ */
+const SLOT_REGISTERS: A64Register[] = [
+  x19,
+  x20,
+  x21,
+  x22,
+  x23,
+  x24,
+  x25,
+  x26,
+  x27,
+];
 const CONDITIONS = {
   "=": "eq",
   "~=": "ne",
@@ -67,6 +90,14 @@ export class A64Target implements Target<Label> {
   };
   /** Where exits go: back to the entry's frame, status in x0. */
   readonly #unwind = this.asm.label();
+  /** How many slots may live in registers (registers.ts). */
+  readonly registerCount = SLOT_REGISTERS.length;
+  /** The current function's slots in registers: slot -> register. */
+  #inRegisters = new Map<number, A64Register>();
+  /** The callee-saved registers the current function saves. */
+  #saved: A64Register[] = [];
+  /** A register slot as B, not yet copied to x1. */
+  #registerB: A64Register | undefined;
   /** How many functions the function table holds. */
   #functions = 0;
   /** Bytes at the bottom of the current frame for arguments past x7. */
@@ -94,19 +125,25 @@ export class A64Target implements Target<Label> {
     const a = this.asm;
     const exit = a.label();
     const unwind = this.#unwind;
-    a.stp(x29, x30, pre(sp, -32))
-      .stp(x27, x28, mem(sp, 16))
-      .mov(x29, sp)
+    // x28 and the slot registers are callee-saved: the entry saves them
+    // all, so a runtime error can leave from any depth.
+    const saved = [...SLOT_REGISTERS, x28];
+    a.stp(x29, x30, pre(sp, -96));
+    for (let pair = 0; pair < saved.length; pair += 2) {
+      a.stp(saved[pair], saved[pair + 1], mem(sp, 16 + 8 * pair));
+    }
+    a.mov(x29, sp)
       .mov(x28, x0)
       .mov(x9, sp).str(x9, mem(x28, 16))
       .mov(x10, STACK_BYTES).sub(x9, x9, x10).str(x9, mem(x28, 0))
       .bl(start)
       .str(x0, mem(x28, 24))
       .mov(x0, 0)
-      .bind(exit)
-      .ldp(x27, x28, mem(sp, 16))
-      .ldp(x29, x30, post(sp, 32))
-      .ret();
+      .bind(exit);
+    for (let pair = 0; pair < saved.length; pair += 2) {
+      a.ldp(saved[pair], saved[pair + 1], mem(sp, 16 + 8 * pair));
+    }
+    a.ldp(x29, x30, post(sp, 96)).ret();
     const stub = (label: Label, status: Status): void => {
       a.bind(label).mov(x0, status).b(unwind);
     };
@@ -124,23 +161,63 @@ export class A64Target implements Target<Label> {
     const registers = ARGUMENT_REGISTERS.length;
     this.#outgoing = 8 *
       Math.max(0, layout.maxCallArguments - registers);
-    const frame = Math.ceil((this.#outgoing + 8 * layout.totalSlots) / 16) *
-      16;
+    this.#inRegisters = new Map();
+    (layout.registers ?? []).forEach((register, slot) => {
+      if (register >= 0) this.#inRegisters.set(slot, SLOT_REGISTERS[register]);
+    });
+    this.#saved = [...new Set(this.#inRegisters.values())];
+    // The saved registers at the top of the frame, just below x29.
+    const frame = Math.ceil(
+      (this.#outgoing + 8 * layout.totalSlots + 8 * this.#saved.length) / 16,
+    ) * 16;
     const a = this.asm.stp(x29, x30, pre(sp, -16)).mov(x29, sp);
     this.#addToSp(-frame, sp);
     a.ldr(x9, mem(x28, 0)).cmp(sp, x9).bcond("lo", this.#errors.stack);
+    this.#saved.forEach((register, index) => {
+      a.stur(register, mem(x29, -8 * (index + 1)));
+    });
     for (let index = 0; index < Math.min(params, registers); index++) {
-      a.str(ARGUMENT_REGISTERS[index], this.#slot(index));
+      this.#storeSlot(index, ARGUMENT_REGISTERS[index]);
     }
     // The rest are in the caller's area, just above our frame record;
     // copied next to the others, the parameters are consecutive words.
     for (let index = registers; index < params; index++) {
-      a.ldr(x9, mem(x29, 16 + 8 * (index - registers)))
-        .str(x9, this.#slot(index));
+      const arrived = mem(x29, 16 + 8 * (index - registers));
+      const register = this.#inRegisters.get(index);
+      if (register !== undefined) a.ldr(register, arrived);
+      else a.ldr(x9, arrived).str(x9, this.#slot(index));
     }
   }
 
+  /** `slot = register`. */
+  #storeSlot(slot: number, from: A64Register): void {
+    const register = this.#inRegisters.get(slot);
+    if (register !== undefined) this.asm.mov(register, from);
+    else this.asm.str(from, this.#slot(slot));
+  }
+
+  /** `register = slot`. */
+  #loadSlot(into: A64Register, slot: number): void {
+    const register = this.#inRegisters.get(slot);
+    if (register !== undefined) this.asm.mov(into, register);
+    else this.asm.ldr(into, this.#slot(slot));
+  }
+
+  /** B as a register: a register slot's own, or x1. */
+  #registerOfB(): A64Register {
+    const register = this.#registerB;
+    if (register === undefined) {
+      this.#materializeB();
+      return x1;
+    }
+    this.#registerB = undefined;
+    return register;
+  }
+
   epilogue(): void {
+    this.#saved.forEach((register, index) => {
+      this.asm.ldur(register, mem(x29, -8 * (index + 1)));
+    });
     this.asm.mov(sp, x29).ldp(x29, x30, post(sp, 16)).ret();
   }
 
@@ -149,19 +226,21 @@ export class A64Target implements Target<Label> {
   }
 
   load(slot: number): void {
-    this.asm.ldr(x0, this.#slot(slot));
+    this.#loadSlot(x0, slot);
   }
 
   store(slot: number): void {
-    this.asm.str(x0, this.#slot(slot));
+    this.#storeSlot(slot, x0);
   }
 
   loadB(slot: number): void {
     this.#immediateB = undefined;
-    this.asm.ldr(x1, this.#slot(slot));
+    this.#registerB = this.#inRegisters.get(slot);
+    if (this.#registerB === undefined) this.asm.ldr(x1, this.#slot(slot));
   }
 
   constantB(value: bigint): void {
+    this.#registerB = undefined;
     if (value >= 0n && value <= 4095n) {
       this.#immediateB = Number(value);
       return;
@@ -169,8 +248,13 @@ export class A64Target implements Target<Label> {
     this.asm.mov(x1, value);
   }
 
-  /** Loads a pending constant B into x1. */
+  /** Loads a pending constant or register B into x1. */
   #materializeB(): void {
+    if (this.#registerB !== undefined) {
+      this.asm.mov(x1, this.#registerB);
+      this.#registerB = undefined;
+      return;
+    }
     if (this.#immediateB === undefined) return;
     this.asm.mov(x1, this.#immediateB);
     this.#immediateB = undefined;
@@ -178,6 +262,7 @@ export class A64Target implements Target<Label> {
 
   moveToB(): void {
     this.#immediateB = undefined;
+    this.#registerB = undefined;
     this.asm.mov(x1, x0);
   }
 
@@ -195,38 +280,38 @@ export class A64Target implements Target<Label> {
       else a[op === "<<" ? "lsl" : "lsr"](x0, x0, immediate & 63);
       return;
     }
-    this.#materializeB();
+    const b = this.#registerOfB();
     switch (op) {
       case "+":
-        a.add(x0, x0, x1);
+        a.add(x0, x0, b);
         return;
       case "-":
-        a.sub(x0, x0, x1);
+        a.sub(x0, x0, b);
         return;
       case "*":
-        a.mul(x0, x0, x1);
+        a.mul(x0, x0, b);
         return;
       case "&":
-        a.and(x0, x0, x1);
+        a.and(x0, x0, b);
         return;
       case "|":
-        a.orr(x0, x0, x1);
+        a.orr(x0, x0, b);
         return;
       case "XOR":
-        a.eor(x0, x0, x1);
+        a.eor(x0, x0, b);
         return;
       case "<<":
-        a.lsl(x0, x0, x1);
+        a.lsl(x0, x0, b);
         return;
       case ">>":
-        a.lsr(x0, x0, x1);
+        a.lsr(x0, x0, b);
         return;
       case "/":
         // sdiv does not trap: MIN / -1 gives MIN, as on x86-64 here.
-        a.cbz(x1, this.#errors.division).sdiv(x0, x0, x1);
+        a.cbz(b, this.#errors.division).sdiv(x0, x0, b);
         return;
       case "REM":
-        a.cbz(x1, this.#errors.remainder).sdiv(x2, x0, x1).msub(x0, x2, x1, x0);
+        a.cbz(b, this.#errors.remainder).sdiv(x2, x0, b).msub(x0, x2, b, x0);
         return;
     }
   }
@@ -248,7 +333,7 @@ export class A64Target implements Target<Label> {
   #compare(): Assembler {
     const immediate = this.#immediateB;
     this.#immediateB = undefined;
-    return this.asm.cmp(x0, immediate ?? x1);
+    return this.asm.cmp(x0, immediate ?? this.#registerOfB());
   }
 
   branchZero(label: Label, whenZero: boolean): void {
@@ -261,8 +346,8 @@ export class A64Target implements Target<Label> {
   }
 
   storeIndirect(): void {
-    this.#materializeB();
-    this.asm.lsl(x0, x0, 3).str(x1, mem(x0));
+    const value = this.#registerOfB();
+    this.asm.lsl(x0, x0, 3).str(value, mem(x0));
   }
 
   slotAddress(slot: number): void {
@@ -287,6 +372,7 @@ export class A64Target implements Target<Label> {
 
   loadStaticB(word: number): void {
     this.#immediateB = undefined;
+    this.#registerB = undefined;
     this.asm.ldr(x1, this.#static(word));
   }
 
@@ -314,8 +400,8 @@ export class A64Target implements Target<Label> {
   callIndirect(slot: number, args: Argument[]): void {
     this.#arguments(args);
     // x16 and x17 are the intra-procedure-call scratch registers.
-    const a = this.asm.ldr(x16, this.#slot(slot))
-      .mov(x17, FUNCTION_TAG)
+    this.#loadSlot(x16, slot);
+    const a = this.asm.mov(x17, FUNCTION_TAG)
       .sub(x16, x16, x17)
       .mov(x17, this.#functions)
       .cmp(x16, x17)
@@ -346,7 +432,7 @@ export class A64Target implements Target<Label> {
     args.forEach((arg, index) => {
       if ("accumulator" in arg) return;
       const register = index < registers ? ARGUMENT_REGISTERS[index] : x9;
-      if ("slot" in arg) a.ldr(register, this.#slot(arg.slot));
+      if ("slot" in arg) this.#loadSlot(register, arg.slot);
       else a.mov(register, arg.constant);
       if (index >= registers) a.str(x9, mem(sp, 8 * (index - registers)));
     });

@@ -39,13 +39,21 @@ import {
   mem,
   r10,
   r11,
+  r12,
+  r13,
+  r14,
   r15,
   rax,
+  rbp,
+  rbx,
   rcx,
+  rdi,
   rdx,
+  rsi,
   rsp,
   type X86CallingConvention,
-  type X86Memory,
+  X86Memory,
+  type X86Register,
 } from "../../arch/x86_64.ts";
 import type { FrameLayout } from "./ast.ts";
 import {
@@ -91,6 +99,16 @@ const ARITHMETIC = {
   XOR: "xor",
 } as const;
 
+/**
+ * The registers slots may live in: callee-saved in the convention, so a
+ * call keeps them, and a function saves those it uses.
+ */
+function slotRegisters(convention: X86CallingConvention): X86Register[] {
+  return convention.name === "win64"
+    ? [rbx, rsi, rdi, r12, r13, r14, rbp]
+    : [rbx, r12, r13, r14, rbp];
+}
+
 /** x86-64 code for the BCPL code generator. */
 export class X86Target implements Target<Label> {
   readonly asm = new Assembler();
@@ -117,6 +135,12 @@ export class X86Target implements Target<Label> {
   #outgoing = 0;
   /** The current function's parameter count. */
   #params = 0;
+  /** The current function's slots in registers: slot -> register. */
+  #inRegisters = new Map<number, X86Register>();
+  /** The callee-saved registers the current function pushes. */
+  #saved: X86Register[] = [];
+  /** A register slot as B, not yet copied to rcx. */
+  #registerB: X86Register | undefined;
   /**
    * Whether the caller keeps a home for every parameter (Windows x64),
    * where the parameters then live, rather than in the callee's frame.
@@ -130,7 +154,11 @@ export class X86Target implements Target<Label> {
   constructor(convention: X86CallingConvention = callingConvention()) {
     this.convention = convention;
     this.#homed = convention.shadowSpace > 0;
+    this.registerCount = slotRegisters(convention).length;
   }
+
+  /** How many slots may live in registers (registers.ts). */
+  readonly registerCount: number;
 
   label(name?: string): Label {
     return this.asm.label(name);
@@ -150,18 +178,23 @@ export class X86Target implements Target<Label> {
     const exit = a.label();
     const unwind = this.#unwind;
     const { integerArguments, shadowSpace } = this.convention;
-    // r15 is callee-saved; with the return address, rsp is 16-byte aligned,
-    // and stays so below start()'s shadow space.
-    a.push(r15).mov(r15, integerArguments[0]);
-    if (shadowSpace > 0) a.sub(rsp, shadowSpace);
+    // r15 and the slot registers are callee-saved: the entry saves them
+    // all, so a runtime error can leave from any depth. rsp is then
+    // 16-byte aligned, below start()'s shadow space too.
+    const saved = [r15, ...slotRegisters(this.convention)];
+    for (const register of saved) a.push(register);
+    const pad = (8 * saved.length + 8) % 16;
+    a.mov(r15, integerArguments[0]);
+    if (shadowSpace + pad > 0) a.sub(rsp, shadowSpace + pad);
     a.mov(mem(r15, 16), rsp)
       .mov(rax, rsp).sub(rax, STACK_BYTES).mov(mem(r15, 0), rax)
       .call(start)
       .mov(mem(r15, 24), rax)
       .xor(eax, eax)
       .bind(exit);
-    if (shadowSpace > 0) a.add(rsp, shadowSpace);
-    a.pop(r15).ret();
+    if (shadowSpace + pad > 0) a.add(rsp, shadowSpace + pad);
+    for (const register of saved.toReversed()) a.pop(register);
+    a.ret();
     const stub = (label: Label, status: Status): void => {
       a.bind(label).mov(eax, status).jmp(unwind);
     };
@@ -182,16 +215,35 @@ export class X86Target implements Target<Label> {
     );
     this.#params = params;
     this.#outgoing = layout.calls ? shadowSpace + 8 * stackArguments : 0;
+    const available = slotRegisters(this.convention);
+    this.#inRegisters = new Map();
+    (layout.registers ?? []).forEach((register, slot) => {
+      if (register >= 0) this.#inRegisters.set(slot, available[register]);
+    });
+    this.#saved = [...new Set(this.#inRegisters.values())];
     const ownSlots = layout.totalSlots - (this.#homed ? params : 0);
-    // With the return address, the frame keeps rsp 16-byte aligned for calls.
-    this.#frame = Math.ceil((this.#outgoing + 8 * ownSlots + 8) / 16) * 16 -
-      8;
+    // With the return address and the pushes, the frame keeps rsp 16-byte
+    // aligned for calls.
+    const above = 8 + 8 * this.#saved.length;
+    this.#frame = Math.ceil((this.#outgoing + 8 * ownSlots + above) / 16) *
+        16 - above;
     const a = this.asm;
     const registers = Math.min(params, integerArguments.length);
     if (this.#homed) {
       // Into the shadow space, before rsp moves: [rsp] is the return address.
       for (let index = 0; index < registers; index++) {
+        if (this.#inRegisters.has(index)) continue;
         a.mov(mem(rsp, 8 + 8 * index), integerArguments[index]);
+      }
+    }
+    for (const register of this.#saved) a.push(register);
+    if (this.#homed) {
+      // Parameters that live in registers: from theirs, or from their home
+      // (above the pushes and the return address; rsp has not moved yet).
+      for (const [slot, register] of this.#inRegisters) {
+        if (slot >= params) continue;
+        if (slot < registers) a.mov(register, integerArguments[slot]);
+        else a.mov(register, mem(rsp, 8 * this.#saved.length + 8 + 8 * slot));
       }
     }
     a.sub(rsp, this.#frame);
@@ -209,9 +261,11 @@ export class X86Target implements Target<Label> {
       for (let index = registers; index < params; index++) {
         const arrived = mem(
           rsp,
-          this.#frame + 8 + 8 * (index - integerArguments.length),
+          this.#above() + 8 * (index - integerArguments.length),
         );
-        a.mov(rax, arrived).mov(this.#slot(index), rax);
+        const slot = this.#slot(index);
+        if (slot instanceof X86Memory) a.mov(rax, arrived).mov(slot, rax);
+        else a.mov(slot, arrived);
       }
     }
   }
@@ -237,17 +291,33 @@ export class X86Target implements Target<Label> {
       .test(mem(rsp), eax);
   }
 
-  /** Where a slot is: a parameter's home in the caller's frame, or ours. */
-  #slot(slot: number): X86Memory {
+  /**
+   * Where a slot is: its register, a parameter's home in the caller's
+   * frame, or ours.
+   */
+  #slot(slot: number): X86Memory | X86Register {
+    const register = this.#inRegisters.get(slot);
+    if (register !== undefined) return register;
+    return this.#memorySlot(slot);
+  }
+
+  /** From rsp to the caller's area: the frame, the pushes, the return. */
+  #above(): number {
+    return this.#frame + 8 * this.#saved.length + 8;
+  }
+
+  #memorySlot(slot: number): X86Memory {
     if (this.#homed && slot < this.#params) {
-      return mem(rsp, this.#frame + 8 + 8 * slot);
+      return mem(rsp, this.#above() + 8 * slot);
     }
     const own = slot - (this.#homed ? this.#params : 0);
     return mem(rsp, this.#outgoing + 8 * own);
   }
 
   epilogue(): void {
-    this.asm.add(rsp, this.#frame).ret();
+    this.asm.add(rsp, this.#frame);
+    for (const register of this.#saved.toReversed()) this.asm.pop(register);
+    this.asm.ret();
   }
 
   constant(value: bigint): void {
@@ -265,10 +335,14 @@ export class X86Target implements Target<Label> {
 
   loadB(slot: number): void {
     this.#immediateB = undefined;
-    this.asm.mov(rcx, this.#slot(slot));
+    this.#registerB = this.#inRegisters.get(slot);
+    if (this.#registerB === undefined) {
+      this.asm.mov(rcx, this.#memorySlot(slot));
+    }
   }
 
   constantB(value: bigint): void {
+    this.#registerB = undefined;
     if (value >= -(2n ** 31n) && value < 2n ** 31n) {
       this.#immediateB = value;
       return;
@@ -276,8 +350,13 @@ export class X86Target implements Target<Label> {
     this.asm.mov(rcx, value);
   }
 
-  /** Loads a pending constant B into rcx. */
+  /** Loads a pending constant or register B into rcx. */
   #materializeB(): void {
+    if (this.#registerB !== undefined) {
+      this.asm.mov(rcx, this.#registerB);
+      this.#registerB = undefined;
+      return;
+    }
     if (this.#immediateB === undefined) return;
     const value = this.#immediateB;
     this.#immediateB = undefined;
@@ -285,8 +364,20 @@ export class X86Target implements Target<Label> {
     else this.asm.mov(rcx, value);
   }
 
+  /** B as a register: a register slot's own, or rcx. */
+  #registerOfB(): X86Register {
+    const register = this.#registerB;
+    if (register === undefined) {
+      this.#materializeB();
+      return rcx;
+    }
+    this.#registerB = undefined;
+    return register;
+  }
+
   moveToB(): void {
     this.#immediateB = undefined;
+    this.#registerB = undefined;
     this.asm.mov(rcx, rax);
   }
 
@@ -305,26 +396,16 @@ export class X86Target implements Target<Label> {
       } else a[ARITHMETIC[op]](rax, immediate);
       return;
     }
+    if (op === "*") {
+      a.imul(rax, this.#registerOfB());
+      return;
+    }
+    if (op in ARITHMETIC) {
+      a[ARITHMETIC[op as keyof typeof ARITHMETIC]](rax, this.#registerOfB());
+      return;
+    }
     this.#materializeB();
     switch (op) {
-      case "+":
-        a.add(rax, rcx);
-        return;
-      case "-":
-        a.sub(rax, rcx);
-        return;
-      case "*":
-        a.imul(rax, rcx);
-        return;
-      case "&":
-        a.and(rax, rcx);
-        return;
-      case "|":
-        a.or(rax, rcx);
-        return;
-      case "XOR":
-        a.xor(rax, rcx);
-        return;
       case "<<":
         a.shl(rax, cl);
         return;
@@ -369,7 +450,7 @@ export class X86Target implements Target<Label> {
   #compare(): Assembler {
     const immediate = this.#immediateB;
     this.#immediateB = undefined;
-    return this.asm.cmp(rax, immediate ?? rcx);
+    return this.asm.cmp(rax, immediate ?? this.#registerOfB());
   }
 
   branchZero(label: Label, whenZero: boolean): void {
@@ -383,12 +464,13 @@ export class X86Target implements Target<Label> {
   }
 
   storeIndirect(): void {
-    this.#materializeB();
-    this.asm.shl(rax, 3).mov(mem(rax), rcx);
+    const value = this.#registerOfB();
+    this.asm.shl(rax, 3).mov(mem(rax), value);
   }
 
   slotAddress(slot: number): void {
-    this.asm.lea(rax, this.#slot(slot)).shr(rax, 3);
+    // A slot whose address is taken is never in a register.
+    this.asm.lea(rax, this.#memorySlot(slot)).shr(rax, 3);
   }
 
   loadStatic(word: number): void {
@@ -401,6 +483,7 @@ export class X86Target implements Target<Label> {
 
   loadStaticB(word: number): void {
     this.#immediateB = undefined;
+    this.#registerB = undefined;
     this.asm.mov(rcx, mem(r15, 8 * word));
   }
 

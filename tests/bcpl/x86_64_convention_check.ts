@@ -223,10 +223,10 @@ export function conventionViolations(
       const written = NO_WRITE.test(line.mnemonic)
         ? undefined
         : register(first);
-      if (written !== undefined && saved.has(written)) {
-        if (line.mnemonic === "pop") {
-          if (pushed.pop() !== written) fail(line, `pops ${written} unpushed`);
-        } else if (!pushed.includes(written)) {
+      if (line.mnemonic === "pop" && written !== undefined) {
+        if (pushed.pop() !== written) fail(line, `pops ${written} unpushed`);
+      } else if (written !== undefined && saved.has(written)) {
+        if (!pushed.includes(written)) {
           fail(line, `writes callee-saved ${written} without saving it`);
         }
       }
@@ -290,6 +290,8 @@ export function conventionViolations(
       for (const line of body) {
         if (/^(call|jmp|ret)$/.test(line.mnemonic)) break;
         if (line.mnemonic.startsWith("j") && checks++ > 0) break;
+        // Saving a register reads it, but not as a parameter.
+        if (line.mnemonic === "push") continue;
         const zeroing = line.mnemonic === "xor" &&
           line.operands[0] === line.operands[1];
         line.operands.forEach((operand, index) => {
@@ -336,7 +338,11 @@ export function conventionViolations(
         const move = body[index];
         if (move.mnemonic !== "mov") break;
         const r = register(move.operands[0]);
-        if (r !== undefined && ALL_ARGUMENTS.has(r)) registers.add(r);
+        // rdi and rsi are arguments in one convention, callee-saved in
+        // the other (where values may live in them).
+        if (r !== undefined && ALL_ARGUMENTS.has(r) && !saved.has(r)) {
+          registers.add(r);
+        }
         const displacement = rspDisplacement(move.operands[0]);
         if (
           displacement !== undefined && displacement >= shadowSpace &&
