@@ -22,6 +22,7 @@ import {
   createKernelOperations,
   VECTOR_LENGTH,
 } from "./kernel_operations.ts";
+import { compareBcpl } from "./bcpl_operations.ts";
 import { createOperations, type Operation } from "./operations.ts";
 
 const TRIALS = Number(Deno.env.get("TRIALS") ?? 11);
@@ -376,4 +377,5 @@ for (const kernel of ["dot", "axpy", "convolve"]) {
     .replace(/: TypeScript loop$/, "");
   console.log(`${kernelRow(label, typescript, kernel)} |`);
 }
+missed += await compareBcpl(TRIALS);
 if (missed > 0) console.log(`\n${missed} target(s) missed in all.`);

@@ -5,6 +5,8 @@
  *   cc -O2 -o /tmp/queens bench/bcpl/queens.c && /tmp/queens 14
  */
 #include <stdio.h>
+
+#include "timing.h"
 #include <stdlib.h>
 
 static long count;
@@ -34,8 +36,10 @@ static long queens(int n) {
 }
 
 int main(int argc, char **argv) {
+  long long start = timing_now();
   int maxn = argc > 1 ? atoi(argv[1]) : 16;
   for (int n = 1; n <= maxn; n++)
     printf("%2d queens: %ld solutions\n", n, queens(n));
+  timing_report(start);
   return 0;
 }

@@ -7,6 +7,8 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+
+#include "timing.h"
 #include <stdlib.h>
 
 enum { I_IDLE = 1, I_WORK, I_HANDLER_A, I_HANDLER_B, I_DEV_A, I_DEV_B };
@@ -202,6 +204,7 @@ static void schedule(void) {
 }
 
 int main(int argc, char **argv) {
+  long long start = timing_now();
   long count = argc > 1 ? atol(argv[1]) : 1000000;
   Packet *wkq;
 
@@ -224,5 +227,6 @@ int main(int argc, char **argv) {
 
   printf("Scheduler benchmark: %ld iterations\n", count);
   printf("qpkt count = %ld  holdcount = %ld\n", qpktcount, holdcount);
+  timing_report(start);
   return 0;
 }
