@@ -517,11 +517,9 @@ const CONVENTIONS: Record<Abi, X86CallingConvention> = {
   win64: WINDOWS_X64,
 };
 
-/** The code's instructions, without the string constants after them. */
+/** The code's instructions (its data lives in static memory, not here). */
 async function instructionsOf(code: Compiled): ReturnType<typeof disassemble> {
-  const end = code.functions.find((fn) => fn.name === "(strings)")?.offset ??
-    code.bytes.length;
-  return await disassemble(code.bytes.subarray(0, end));
+  return await disassemble(code.bytes);
 }
 
 /** The rules `code` breaks as code for `convention`. */

@@ -308,8 +308,7 @@ export function runNative(compiled: Compiled, output: Output): bigint {
 
 /**
  * The name tools show for a part of the code: a BCPL function by its own
- * name, the entry stub and the string constants as `bcpl(entry)` and
- * `bcpl(strings)`.
+ * name, the entry stub as `bcpl(entry)`.
  *
  * @param name The part's name in {@linkcode Compiled.functions}.
  * @returns The symbol name.

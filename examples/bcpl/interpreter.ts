@@ -96,20 +96,22 @@ export function interpret(
     const fn = program.functions[index];
     const frameWords = fn.layout!.totalSlots;
     const params = fn.params.length;
+    // Labels anywhere in the function, inside VALOF expressions too.
     const labels = new Map<string, Command>();
-    const findLabels = (c: Command): void => {
-      if (c.kind === "labelled") labels.set(c.name, c);
-      for (const value of Object.values(c)) {
-        for (const item of Array.isArray(value) ? value : [value]) {
-          if (isCommandNode(item)) findLabels(item);
-        }
+    const findLabels = (node: unknown): void => {
+      if (typeof node !== "object" || node === null) return;
+      if (Array.isArray(node)) return node.forEach(findLabels);
+      const record = node as { kind?: unknown; name?: unknown };
+      if (record.kind === "labelled") {
+        labels.set(record.name as string, node as Command);
       }
+      if ("kind" in record) Object.values(record).forEach(findLabels);
     };
+    findLabels(fn.body);
     let body: Value;
     if (fn.body.kind === "expression") {
       body = expr(fn.body.value, labels);
     } else {
-      findLabels(fn.body.body);
       const routine = command(fn.body.body, labels);
       body = () => {
         const flow = routine.run();
@@ -654,22 +656,4 @@ export function interpret(
 export function fieldBits(selector: Selector): [bigint, bigint] {
   const width = selector.length === 0 ? 64 - selector.shift : selector.length;
   return [BigInt(selector.shift), (1n << BigInt(width)) - 1n];
-}
-
-function isCommandNode(item: unknown): item is Command {
-  return typeof item === "object" && item !== null && "kind" in item &&
-    "position" in item && !("op" in item) &&
-    [
-      "assign",
-      "if",
-      "test",
-      "while",
-      "repeat",
-      "for",
-      "switchon",
-      "case",
-      "default",
-      "labelled",
-      "block",
-    ].includes((item as { kind: string }).kind);
 }

@@ -84,6 +84,12 @@ export function layOut(program: Program): number {
   program.globalFunctions = [...globals].flatMap(([name, number]) =>
     functions.has(name) ? [{ number, index: functions.get(name)! }] : []
   );
+  // A call by name goes straight to the function unless the name is a
+  // global the program may change (assigned, or its address taken): then
+  // through the global's value, as BCPL calls globals.
+  const changed = changedNames(program);
+  const direct = (name: string): boolean =>
+    !(globals.has(name) && changed.has(name));
 
   // The data: the function table (filled in by whoever runs the code),
   // the statics, then tables and strings as the functions meet them.
@@ -109,7 +115,7 @@ export function layOut(program: Program): number {
       }
       return undefined;
     },
-    function: (name) => functions.get(name),
+    function: (name) => direct(name) ? functions.get(name) : undefined,
     string(bytes): number {
       const key = bytes.join(",");
       let word = strings.get(key);
@@ -177,6 +183,26 @@ function usedFunctions(program: Program, fail: Fail): FunctionDecl[] {
   return program.functions.filter((fn) =>
     used.has(fn) && (!fn.library || !own.has(fn.name))
   );
+}
+
+/** The names assigned to, or whose address is taken, anywhere. */
+function changedNames(program: Program): Set<string> {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const record = node as Record<string, unknown>;
+    const target = record.kind === "assign"
+      ? record.target
+      : record.kind === "address"
+      ? record.operand
+      : undefined;
+    const named = target as { kind?: string; name?: string } | undefined;
+    if (named?.kind === "name") found.add(named.name!);
+    if ("kind" in record) Object.values(record).forEach(visit);
+  };
+  for (const fn of program.functions) visit(fn.body);
+  return found;
 }
 
 /** Every name a function mentions. */

@@ -35,6 +35,7 @@ import {
   runNative,
 } from "./compiler.ts";
 import { BcplRuntimeError, Output } from "./runtime.ts";
+import { dirname, join } from "node:path";
 import { readSource } from "./source_file.ts";
 
 const USAGE = "usage: main.ts FILE.b [--interpret | --profile | " +
@@ -77,9 +78,14 @@ export function main(args: string[]): number {
     return 1;
   }
   const [file] = files;
-  const output = new Output((bytes) => writeAll(Deno.stdout, bytes));
+  const output = new Output(
+    (bytes) => writeAll(Deno.stdout, bytes),
+    readStandardInput,
+  );
   try {
-    const checked = check(readSource(file), file);
+    const checked = check(readSource(file), file, {
+      readHeader: (name) => readHeader(file, name),
+    });
     if (flags.includes("--disassemble")) {
       writeAll(
         Deno.stdout,
@@ -108,6 +114,40 @@ export function main(args: string[]): number {
     );
     return 1;
   }
+}
+
+/**
+ * `GET "name"`: the file beside the source named `name`, `name.h` or
+ * `name.b`, if there is one.
+ */
+function readHeader(source: string, name: string): string | undefined {
+  const directory = dirname(source);
+  for (const candidate of [name, `${name}.h`, `${name}.b`]) {
+    try {
+      return readSource(join(directory, candidate));
+    } catch {
+      // Not this one.
+    }
+  }
+  return undefined;
+}
+
+/** What `rdch()` reads: standard input, read when first asked for. */
+function readStandardInput(): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const buffer = new Uint8Array(65536);
+  for (;;) {
+    const count = Deno.stdin.readSync(buffer);
+    if (count === null || count === 0) break;
+    chunks.push(buffer.slice(0, count));
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 /** The value of the last `--name=value` flag, if any. */

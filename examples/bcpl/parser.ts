@@ -85,6 +85,8 @@ const RELATION_SYMBOLS = ["=", "~=", "<", "<=", ">", ">="];
 
 class Parser {
   #index = 0;
+  /** Inside the parts of a SLCT, which an OF ends. */
+  #selecting = 0;
   /** The GET headers already read, so that each is read once. */
   static readonly #got = new WeakMap<Program, Set<string>>();
 
@@ -676,7 +678,10 @@ class Parser {
     let expr = this.#primary();
     for (;;) {
       const token = this.#peek();
-      if (token.kind === "keyword" && token.text === "OF") {
+      if (
+        token.kind === "keyword" && token.text === "OF" &&
+        this.#selecting === 0
+      ) {
         this.#next();
         const selector = decodeSelector(this.#constant(expr));
         expr = {
@@ -717,7 +722,16 @@ class Parser {
     return { kind: "call", callee, args, position: callee.position };
   }
 
+  /** A subscript's right operand: a primary with calls, or a signed one. */
   #primaryWithCalls(): Expr {
+    const token = this.#peek();
+    if (token.kind === "symbol" && (token.text === "-" || token.text === "+")) {
+      this.#next();
+      const operand = this.#primaryWithCalls();
+      return token.text === "+"
+        ? operand
+        : { kind: "unary", op: "-", operand, position: token.position };
+    }
     let expr = this.#primary();
     while (this.#atSymbol("(") && !this.#peek().newline) {
       expr = this.#call(expr);
@@ -757,10 +771,13 @@ class Parser {
             return { kind: "table", values, position };
           }
           case "SLCT": {
+            // The parts end before an OF: `SLCT 8:0:0 OF p`.
+            this.#selecting++;
             const parts = [this.#constant(this.#shift())];
             while (parts.length < 3 && this.#acceptSymbol(":")) {
               parts.push(this.#constant(this.#shift()));
             }
+            this.#selecting--;
             // SLCT len:shift:offset, SLCT len:shift (offset 0), SLCT len.
             const [length, shift = 0n, offset = 0n] = parts;
             return {

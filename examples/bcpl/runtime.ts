@@ -103,13 +103,21 @@ export class Output {
    */
   constructor(
     readonly sink: ((bytes: Uint8Array) => void) | null = null,
-    readonly input: Uint8Array = new Uint8Array(),
-  ) {}
+    input: Uint8Array | (() => Uint8Array) = new Uint8Array(),
+  ) {
+    this.#input = input;
+  }
 
-  /** `rdch()`: the next input byte, or -1 at the end. */
+  #input: Uint8Array | (() => Uint8Array);
+
+  /**
+   * `rdch()`: the next input byte, or -1 (`endstreamch`) at the end. Input
+   * given as a function is read at the first `rdch()`.
+   */
   rdch(): bigint {
-    return this.#read < this.input.length
-      ? BigInt(this.input[this.#read++])
+    if (typeof this.#input === "function") this.#input = this.#input();
+    return this.#read < this.#input.length
+      ? BigInt(this.#input[this.#read++])
       : -1n;
   }
 

@@ -155,7 +155,7 @@ export interface CheckOptions {
  * Checks compiled code against a calling convention.
  *
  * @param compiled The code.
- * @param lines Its disassembly (of the code, without the strings).
+ * @param lines Its disassembly.
  * @param convention The convention it must follow.
  * @param options Parameter counts and what else applies.
  * @returns One message per rule broken (empty when all hold).
@@ -168,7 +168,6 @@ export function conventionViolations(
 ): string[] {
   const problems: string[] = [];
   for (const fn of compiled.functions) {
-    if (fn.name === "(strings)") continue;
     const body = lines.filter((line) =>
       line.offset >= fn.offset && line.offset < fn.offset + fn.size
     );
