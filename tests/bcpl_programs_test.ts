@@ -244,6 +244,67 @@ Deno.test("abort(n), a call of a value that is no function: BcplRuntimeErrors in
   }
 });
 
+Deno.test("level() and longjump() leave deep recursion for a label of a live frame, whose locals are intact", () => {
+  const source = `GET "libhdr"
+GLOBAL { rec.level: ug; rec.label: ug + 1; depth: ug + 2 }
+
+LET dive(n) BE
+{ depth := depth + 1
+  IF n = 0 DO longjump(rec.level, rec.label)
+  dive(n - 1)
+  writes("never*n")
+}
+
+LET start() = VALOF
+{ LET tries, keep = 0, 7
+  rec.level, rec.label := level(), back
+  tries := tries + 1
+  IF tries <= 3 DO dive(tries * 10)
+back:
+  writef("tries %n depth %n keep %n*n", tries, depth, keep)
+  IF tries < 3 DO { tries := tries + 1; dive(5) }
+  sys(Sys_sawrch, 'Z'); sys(Sys_sawrch, '*n')
+  RESULTIS tries
+}`;
+  assert.deepEqual(both(source), {
+    output: "tries 1 depth 11 keep 7\ntries 2 depth 17 keep 7\n" +
+      "tries 3 depth 23 keep 7\nZ\n",
+    result: 3n,
+  });
+});
+
+Deno.test("longjump to a value that is no label, to a level below the stack, or to a frame that has returned: BcplRuntimeErrors", () => {
+  for (
+    const source of [
+      "LET start() = VALOF { longjump(level(), 99); RESULTIS 1 }",
+      "LET f() = level()\nLET start() = VALOF { longjump(f() - 4096, l); l: RESULTIS 1 }",
+      `GLOBAL { lv: 200; lb: 201 }
+LET setup() BE { lv, lb := level(), here; RETURN; here: writes("x") }
+LET start() = VALOF { setup(); longjump(lv, lb); RESULTIS 0 }`,
+    ]
+  ) {
+    for (const error of errors(source)) {
+      assert.ok(error instanceof BcplRuntimeError, String(error));
+      assert.equal(error.kind, "longjump", source);
+    }
+  }
+});
+
+Deno.test("sys() writes and reads a character and stops; an unknown operation aborts", () => {
+  const source = `GET "libhdr"
+LET start() = VALOF
+{ sys(Sys_sawrch, sys(Sys_sardch))
+  sawrch(sardch())
+  sys(Sys_quit, 5)
+  RESULTIS 1
+}`;
+  assert.deepEqual(both(source, "hi"), { output: "hi", result: 5n });
+  for (const error of errors('GET "libhdr"\nLET start() = sys(99)')) {
+    assert.ok(error instanceof BcplRuntimeError, String(error));
+    assert.equal(error.kind, "abort");
+  }
+});
+
 Deno.test("rdch reads the input, then gives endstreamch", () => {
   const source = `GET "libhdr"
 LET start() = VALOF

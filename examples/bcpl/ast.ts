@@ -50,7 +50,12 @@ export type Place =
   | { kind: "local"; slot: number }
   | { kind: "static"; word: number }
   | { kind: "function"; index: number }
-  | { kind: "constant"; value: bigint };
+  | { kind: "constant"; value: bigint }
+  /**
+   * A label used as a value (for `longjump`): its number in the program's
+   * landing table.
+   */
+  | { kind: "label"; landing: number };
 
 /** A field selector `SLCT length:shift:offset` (length 0: to the top). */
 export interface Selector {
@@ -240,6 +245,17 @@ export interface FrameLayout {
   /** The most arguments one of its calls to BCPL functions passes. */
   maxCallArguments: number;
   /**
+   * Whether `longjump` may land in the function (one of its labels is used
+   * as a value): then its slots stay in the frame, and it saves every
+   * register slots may live in.
+   */
+  landing: boolean;
+  /**
+   * In such a function, the slot that holds its level while it runs (and 0
+   * once it returns), which longjump checks before it lands.
+   */
+  markerSlot?: number;
+  /**
    * Filled in by the register allocator (registers.ts) for native code:
    * for each scalar slot, the number of the register that holds it, or
    * -1 for the frame.
@@ -275,4 +291,11 @@ export interface Program {
   data?: bigint[];
   /** Filled in by the layout pass: each global's initial function, if any. */
   globalFunctions?: { number: number; index: number }[];
+  /**
+   * Filled in by the layout pass: the labels used as values, in landing
+   * table order (the table follows the function table in the data).
+   */
+  landings?: { function: number; label: Command & { kind: "labelled" } }[];
+  /** Filled in by the layout pass: the landing table's first word. */
+  landingBase?: number;
 }

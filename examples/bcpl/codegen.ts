@@ -18,7 +18,7 @@ import {
 } from "./ast.ts";
 import { fieldBits } from "./interpreter.ts";
 import { isSimple } from "./layout.ts";
-import { FUNCTION_TAG } from "./memory.ts";
+import { FUNCTION_TAG, LABEL_TAG } from "./memory.ts";
 import { RuntimeOp, Status } from "./runtime.ts";
 
 /** Arithmetic the accumulator machine performs: `A = A op B`. */
@@ -63,7 +63,7 @@ export interface Target<L> {
    * Builds the frame (its slots, and whatever the calls it makes need),
    * checks the stack limit, saves the parameters.
    */
-  prologue(layout: FrameLayout, params: number): void;
+  prologue(layout: FrameLayout, params: number, index: number): void;
   /** Returns A from the function. */
   epilogue(): void;
   constant(value: bigint): void;
@@ -113,6 +113,21 @@ export interface Target<L> {
   runtime(op: RuntimeOp): void;
   /** Leaves the program with `status`, A in the result word. */
   exit(status: Status): void;
+  /** `A = level()`: the stack pointer of the function's body. */
+  level(): void;
+  /**
+   * `longjump(level in slot, label value in A)`: checks the label against
+   * the landing table (`landings` words from static word `table`) and the
+   * level against the stack, then goes there.
+   */
+  longJump(slot: number, table: number, landings: number): void;
+  /** Binds a label longjump may land at (the frame is rebuilt there). */
+  bindLanding(label: L): void;
+  /**
+   * For each function longjump may land in, by its index: the byte offset
+   * of its marker slot from its level.
+   */
+  readonly markers: Map<number, number>;
 }
 
 interface Context<L> {
@@ -136,14 +151,19 @@ const LINEAR_CASES = 4;
  * @param program The laid-out program.
  * @param start The index of `start`.
  * @param target The CPU's accumulator machine.
- * @returns Each function's label, in `program.functions` order.
+ * @returns Each function's label, in `program.functions` order, and the
+ *   labels of the landing table.
  */
 export function generate<L>(
   program: Program,
   start: number,
   target: Target<L>,
-): { functions: L[] } {
+): { functions: L[]; landings: L[] } {
   const labels = program.functions.map((fn) => target.label(fn.name));
+  const landingOf = new Map<Command, number>(
+    program.landings!.map(({ label }, index) => [label, index]),
+  );
+  const landings: L[] = program.landings!.map(() => target.label());
   target.entry(labels[start], program.functions.length);
 
   program.functions.forEach((fn, index) => {
@@ -157,7 +177,7 @@ export function generate<L>(
       labels: new Map(),
     };
     target.bind(labels[index]);
-    target.prologue(layout, fn.params.length);
+    target.prologue(layout, fn.params.length, index);
     if (fn.body.kind === "expression") {
       expr(fn.body.value, context, 0);
     } else {
@@ -167,7 +187,7 @@ export function generate<L>(
     target.bind(context.returnLabel);
     target.epilogue();
   });
-  return { functions: labels };
+  return { functions: labels, landings };
 
   function temp(context: Context<L>, depth: number): number {
     return context.tempBase + depth;
@@ -268,6 +288,8 @@ export function generate<L>(
         return target.constant(FUNCTION_TAG + BigInt(place.index));
       case "constant":
         return target.constant(place.value);
+      case "label":
+        return target.constant(LABEL_TAG + BigInt(place.landing));
     }
   }
 
@@ -351,6 +373,19 @@ export function generate<L>(
     depth: number,
   ): void {
     const callTarget = e.target!;
+    if (callTarget.kind === "primitive" && callTarget.name === "level") {
+      return target.level();
+    }
+    if (callTarget.kind === "primitive" && callTarget.name === "longjump") {
+      expr(e.args[0], context, depth);
+      target.store(temp(context, depth));
+      expr(e.args[1], context, depth + 1);
+      return target.longJump(
+        temp(context, depth),
+        program.landingBase!,
+        program.landings!.length,
+      );
+    }
     if (callTarget.kind === "primitive") {
       if (e.args.length > 0) expr(e.args[0], context, depth);
       else target.constant(0n);
@@ -597,9 +632,17 @@ export function generate<L>(
         target.bind(switchon.labels.get(c)!);
         return command(c.body, context, depth);
       }
-      case "labelled":
-        target.bind(gotoLabel(c.name, context));
+      case "labelled": {
+        const label = gotoLabel(c.name, context);
+        const landing = landingOf.get(c);
+        if (landing === undefined) target.bind(label);
+        else {
+          // The landing table's entry and the GOTO label are one place.
+          target.bindLanding(landings[landing]);
+          target.bind(label);
+        }
         return command(c.body, context, depth);
+      }
       case "goto":
         return target.jump(gotoLabel(c.name, context));
       case "resultis":

@@ -57,6 +57,13 @@ export interface Compiled {
   data: bigint[];
   /** Globals that start out holding a function: its number. */
   globalFunctions: { number: number; index: number }[];
+  /**
+   * Where longjump may land, for the landing table: offsets in the code,
+   * and the byte offset of the function's marker from its level.
+   */
+  landings: { offset: number; marker: number }[];
+  /** The landing table's first static word. */
+  landingBase: number;
 }
 
 /** How {@linkcode check} finds the files of `GET "name"`. */
@@ -141,6 +148,13 @@ export function compile(
     functions,
     data: checked.program.data!,
     globalFunctions: checked.program.globalFunctions!,
+    landings: labels.landings.map((label, index) => ({
+      offset: target.asm.offsetOf(label),
+      marker: target.markers.get(
+        checked.program.landings![index].function,
+      )!,
+    })),
+    landingBase: checked.program.landingBase!,
   };
 }
 
@@ -171,6 +185,8 @@ export class NativeProgram implements Disposable {
   readonly #bytes: Uint8Array;
   /** Each function's code address, for the function table. */
   readonly #functionAddresses: bigint[];
+  /** The landing table: each landing's code address and marker offset. */
+  readonly #landingTable: bigint[];
   #output: Output | null = null;
   readonly #callback = new Deno.UnsafeCallback(
     { parameters: ["i64", "i64"], result: "i64" } as const,
@@ -215,6 +231,10 @@ export class NativeProgram implements Disposable {
       this.#functionAddresses = compiled.functions.slice(1).map((fn) =>
         base + BigInt(fn.offset)
       );
+      this.#landingTable = compiled.landings.flatMap(({ offset, marker }) => [
+        base + BigInt(offset),
+        BigInt(marker),
+      ]);
       this.#entry = this.#buffer.asFunction(
         { parameters: ["buffer"], result: "i64" },
         0,
@@ -244,6 +264,7 @@ export class NativeProgram implements Disposable {
     memory.fill(0n, 0, DATA_BASE);
     memory.set(data, DATA_BASE);
     memory.set(this.#functionAddresses, DATA_BASE);
+    memory.set(this.#landingTable, this.#compiled.landingBase);
     memory[Header.Callback] = BigInt(
       Deno.UnsafePointer.value(this.#callback.pointer),
     );

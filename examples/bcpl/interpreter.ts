@@ -24,6 +24,7 @@ import {
   GLOBAL_WORDS,
   globalWord,
   HEAP_WORDS,
+  LABEL_TAG,
   LoaderGlobal,
 } from "./memory.ts";
 import {
@@ -108,17 +109,27 @@ export function interpret(
       if ("kind" in record) Object.values(record).forEach(findLabels);
     };
     findLabels(fn.body);
-    let body: Value;
-    if (fn.body.kind === "expression") {
-      body = expr(fn.body.value, labels);
-    } else {
-      const routine = command(fn.body.body, labels);
-      body = () => {
-        const flow = routine.run();
-        if (flow === Flow.Jump) unreachable();
-        return 0n;
-      };
-    }
+    // The body as a command where it is one (a routine, or `= VALOF c`),
+    // so that longjump can enter it at a label.
+    const valof = fn.body.kind === "expression" &&
+      fn.body.value.kind === "valof";
+    const main = fn.body.kind === "routine"
+      ? command(fn.body.body, labels)
+      : valof
+      ? command((fn.body.value as Expr & { kind: "valof" }).body, labels)
+      : undefined;
+    const value = fn.body.kind === "expression" && !valof
+      ? expr(fn.body.value, labels)
+      : undefined;
+    const body = (entry?: Command): bigint => {
+      if (value !== undefined) return value();
+      const flow = entry === undefined ? main!.run() : main!.enter(entry);
+      if (flow === Flow.Jump) unreachable();
+      if (!valof) return 0n;
+      const got = flow === Flow.Result ? result : 0n;
+      result = 0n;
+      return got;
+    };
     return (args) => {
       if (sp + frameWords > memory.length) {
         throw new BcplRuntimeError("stack", STACK_DETAIL);
@@ -130,7 +141,20 @@ export function interpret(
         memory[fp + slot] = args[slot] ?? 0n;
       }
       try {
-        return body();
+        let entry: Command | undefined;
+        for (;;) {
+          try {
+            return body(entry);
+          } catch (error) {
+            // A longjump to this frame: on at its label.
+            if (
+              !(error instanceof LongJump) || error.frame !== BigInt(fp) ||
+              !main?.labels.has(error.target)
+            ) throw error;
+            entry = error.target;
+            sp = fp + frameWords;
+          }
+        }
       } finally {
         sp = fp;
         fp = saved;
@@ -167,6 +191,10 @@ export function interpret(
       }
       case "constant": {
         const value = p.value;
+        return { get: () => value, set: () => {} };
+      }
+      case "label": {
+        const value = LABEL_TAG + BigInt(p.landing);
         return { get: () => value, set: () => {} };
       }
     }
@@ -376,6 +404,18 @@ export function interpret(
         case "stop":
           return () => {
             throw new BcplStop(args.length > 0 ? args[0]() : 0n);
+          };
+        case "level":
+          return () => BigInt(fp);
+        case "longjump":
+          return () => {
+            const frame = args[0]();
+            const landing = args[1]() - LABEL_TAG;
+            const landings = program.landings!;
+            if (landing < 0n || landing >= BigInt(landings.length)) {
+              throw new BcplRuntimeError("longjump");
+            }
+            throw new LongJump(frame, landings[Number(landing)].label);
           };
         default:
           return () => {
@@ -640,6 +680,8 @@ export function interpret(
     return compileFunction(start)([]);
   } catch (error) {
     if (error instanceof BcplStop) return error.code;
+    // No live frame took it.
+    if (error instanceof LongJump) throw new BcplRuntimeError("longjump");
     // Each BCPL call is a few JavaScript calls, so the interpreter's
     // JavaScript stack (about 2,000 BCPL calls deep) usually runs out first.
     if (error instanceof RangeError) {
@@ -650,6 +692,11 @@ export function interpret(
     }
     throw error;
   }
+}
+
+/** A longjump on its way to the frame it names. */
+class LongJump {
+  constructor(readonly frame: bigint, readonly target: Command) {}
 }
 
 /** A field's shift, and its mask (before shifting). */

@@ -23,6 +23,8 @@ export const PRIMITIVES: Record<string, { min: number; max: number }> = {
   rdch: { min: 0, max: 0 },
   stop: { min: 0, max: 2 },
   abort: { min: 0, max: 1 },
+  level: { min: 0, max: 0 },
+  longjump: { min: 2, max: 2 },
 };
 
 /**
@@ -132,9 +134,15 @@ export function layOut(program: Program): number {
       return word;
     },
   };
-  for (const fn of program.functions) {
-    new FunctionLayout(fn, program, names, fail).run();
-  }
+  program.landings = [];
+  program.functions.forEach((fn, index) => {
+    new FunctionLayout(fn, index, program, names, fail).run();
+  });
+  // The landing table (filled in by whoever runs the code) comes last: its
+  // size is known only now.
+  // Two words each: the code address, the marker's offset from the level.
+  program.landingBase = DATA_BASE + data.length;
+  for (const _ of program.landings) data.push(0n, 0n);
   program.data = data;
   return start!;
 }
@@ -290,15 +298,31 @@ class FunctionLayout {
   #gotos: (Command & { kind: "goto" })[] = [];
   #calls = false;
   #maxCallArguments = 0;
+  /** The function's labels, by name. */
+  #labelled = new Map<string, Command & { kind: "labelled" }>();
+  /** Whether one of them is used as a value. */
+  #landing = false;
 
   constructor(
     readonly fn: FunctionDecl,
+    readonly index: number,
     readonly program: Program,
     readonly names: Names,
     readonly fail: Fail,
   ) {}
 
   run(): void {
+    const findLabels = (node: unknown): void => {
+      if (typeof node !== "object" || node === null) return;
+      if (Array.isArray(node)) return node.forEach(findLabels);
+      const record = node as { kind?: unknown };
+      if (record.kind === "labelled") {
+        const labelled = node as Command & { kind: "labelled" };
+        this.#labelled.set(labelled.name, labelled);
+      }
+      if ("kind" in record) Object.values(record).forEach(findLabels);
+    };
+    findLabels(this.fn.body);
     const params = new Map<string, number>();
     for (const name of this.fn.params) {
       if (params.has(name)) {
@@ -320,6 +344,7 @@ class FunctionLayout {
         );
       }
     }
+    const markerSlot = this.#landing ? this.#scalars++ : undefined;
     const tempBase = this.#scalars;
     const scalarSlots = tempBase + this.#temps;
     let next = scalarSlots;
@@ -333,6 +358,8 @@ class FunctionLayout {
       totalSlots: next,
       calls: this.#calls,
       maxCallArguments: this.#maxCallArguments,
+      landing: this.#landing,
+      markerSlot,
     };
   }
 
@@ -355,6 +382,18 @@ class FunctionLayout {
     if (slot !== undefined) return { kind: "local", slot };
     const place = this.names.resolve(name);
     if (place !== undefined) return place;
+    const label = this.#labelled.get(name);
+    if (label !== undefined) {
+      // A label as a value: somewhere for longjump to land.
+      const landings = this.program.landings!;
+      let landing = landings.findIndex((entry) => entry.label === label);
+      if (landing < 0) {
+        landing = landings.length;
+        landings.push({ function: this.index, label });
+      }
+      this.#landing = true;
+      return { kind: "label", landing };
+    }
     if (name in PRIMITIVES) {
       return this.fail(
         `${name} is a primitive of the runtime: call it as ${name}(...)`,

@@ -17,6 +17,7 @@ MANIFEST {
   maxint = #x7FFF_FFFF_FFFF_FFFF; minint = #x8000_0000_0000_0000
   endstreamch = -1
   ug = 200
+  Sys_quit = 0; Sys_sardch = 10; Sys_sawrch = 11
   globsize.words = ${GLOBAL_WORDS}
 }
 GLOBAL {
@@ -26,6 +27,7 @@ GLOBAL {
   newline: 20; newpage: 21; writes: 22; writen: 23; writed: 24
   writeu: 25; writez: 26; writehex: 27; writeoct: 28; writebin: 29
   writef: 30; getvec: 31; freevec: 32; muldiv: 33; capitalch: 34
+  sys: 35; sawrch: 36; sardch: 37
 }
 `;
 
@@ -34,6 +36,19 @@ export const LIBRARY = `
 GET "libhdr"
 
 LET newline() BE wrch('*n')
+
+// sys(op, a): the few operations of BCPL's sys that programs use to read
+// and write a character and to stop.
+LET sys(op, a) = VALOF SWITCHON op INTO
+{ CASE Sys_sawrch: wrch(a); RESULTIS 0
+  CASE Sys_sardch: RESULTIS rdch()
+  CASE Sys_quit: stop(a)
+  DEFAULT: abort(op)
+}
+
+LET sawrch(c) BE wrch(c)
+
+LET sardch() = rdch()
 
 LET newpage() BE wrch('*p')
 

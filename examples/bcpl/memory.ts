@@ -39,6 +39,12 @@ export const enum LoaderGlobal {
   HeapFree = 13,
 }
 
+/**
+ * A label's value (`longjump`'s second argument) is this plus its number
+ * in the landing table, which follows the function table.
+ */
+export const LABEL_TAG = 0x7e00_0000n;
+
 /** The word of static memory that holds global `number`. */
 export function globalWord(number: number): number {
   return HEADER_WORDS + number;

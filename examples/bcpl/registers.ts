@@ -49,6 +49,8 @@ export function allocateRegisters(
     if ([...pinned].some((slot) => slot < params)) {
       for (let slot = 0; slot < params; slot++) pinned.add(slot);
     }
+    // A function longjump may land in keeps its slots in the frame.
+    if (layout.landing) weights.clear();
     const chosen = [...weights]
       .filter(([slot]) => !pinned.has(slot) && slot < layout.scalarSlots)
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
@@ -73,6 +75,7 @@ interface FunctionRecord {
 /** A target that emits nothing and counts. */
 class CountingTarget implements Target<number> {
   readonly functions: FunctionRecord[] = [];
+  readonly markers = new Map<number, number>();
   #position = 0;
   #labels = 0;
   readonly #bound = new Map<number, number>();
@@ -189,5 +192,14 @@ class CountingTarget implements Target<number> {
   }
   exit(): void {
     this.#step();
+  }
+  level(): void {
+    this.#step();
+  }
+  longJump(slot: number): void {
+    this.#access(slot);
+  }
+  bindLanding(label: number): void {
+    this.bind(label);
   }
 }

@@ -32,6 +32,8 @@ export const enum Status {
   Stop = 5,
   /** `abort(n)`: the result word holds n. */
   Abort = 6,
+  /** `longjump` to a label or a level that is not the program's. */
+  LongJump = 7,
 }
 
 const MESSAGES = {
@@ -41,6 +43,7 @@ const MESSAGES = {
   address: "memory access outside the program's memory",
   call: "call of a value that is not a function",
   abort: "abort() called",
+  longjump: "longjump to something that is not a label and a live level",
 } as const;
 
 /**
@@ -81,6 +84,8 @@ export class BcplRuntimeError extends Error {
         return new BcplRuntimeError("call");
       case Status.Abort:
         return new BcplRuntimeError("abort", `code ${code}`);
+      case Status.LongJump:
+        return new BcplRuntimeError("longjump");
       default:
         return new BcplRuntimeError("stack", STACK_DETAIL);
     }

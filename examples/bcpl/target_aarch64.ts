@@ -40,6 +40,7 @@ import {
   x6,
   x7,
   x9,
+  xzr,
 } from "../../arch/aarch64.ts";
 import type { FrameLayout } from "./ast.ts";
 import {
@@ -49,7 +50,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
-import { DATA_BASE, FUNCTION_TAG, Header } from "./memory.ts";
+import { DATA_BASE, FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5, x6, x7];
@@ -87,6 +88,7 @@ export class A64Target implements Target<Label> {
     remainder: this.asm.label(),
     stack: this.asm.label(),
     call: this.asm.label(),
+    longjump: this.asm.label(),
   };
   /** Where exits go: back to the entry's frame, status in x0. */
   readonly #unwind = this.asm.label();
@@ -102,6 +104,11 @@ export class A64Target implements Target<Label> {
   #functions = 0;
   /** Bytes at the bottom of the current frame for arguments past x7. */
   #outgoing = 0;
+  /** The current function's frame size below its frame record. */
+  #frame = 0;
+  /** The current function's marker slot, if longjump may land in it. */
+  #marker: number | undefined;
+  readonly markers = new Map<number, number>();
   /**
    * A constant B (0..4095) not yet loaded into x1: the next operation may
    * take it as an immediate (`sub x0, x0, #1`).
@@ -151,11 +158,13 @@ export class A64Target implements Target<Label> {
     stub(this.#errors.remainder, Status.Remainder);
     stub(this.#errors.stack, Status.Stack);
     stub(this.#errors.call, Status.Call);
+    stub(this.#errors.longjump, Status.LongJump);
     // Back to the entry's frame, whatever the depth.
     a.bind(unwind).ldr(x9, mem(x28, 16)).mov(sp, x9).b(exit);
   }
 
-  prologue(layout: FrameLayout, params: number): void {
+  prologue(layout: FrameLayout, params: number, index: number): void {
+    this.#marker = layout.markerSlot;
     // Arguments past the registers go in an area at the bottom of the
     // caller's frame, below its slots.
     const registers = ARGUMENT_REGISTERS.length;
@@ -165,11 +174,16 @@ export class A64Target implements Target<Label> {
     (layout.registers ?? []).forEach((register, slot) => {
       if (register >= 0) this.#inRegisters.set(slot, SLOT_REGISTERS[register]);
     });
-    this.#saved = [...new Set(this.#inRegisters.values())];
+    // A function longjump lands in saves them all: whatever the functions
+    // it left were doing with them, its return gives its caller's back.
+    this.#saved = layout.landing
+      ? SLOT_REGISTERS
+      : [...new Set(this.#inRegisters.values())];
     // The saved registers at the top of the frame, just below x29.
     const frame = Math.ceil(
       (this.#outgoing + 8 * layout.totalSlots + 8 * this.#saved.length) / 16,
     ) * 16;
+    this.#frame = frame;
     const a = this.asm.stp(x29, x30, pre(sp, -16)).mov(x29, sp);
     this.#addToSp(-frame, sp);
     a.ldr(x9, mem(x28, 0)).cmp(sp, x9).bcond("lo", this.#errors.stack);
@@ -186,6 +200,11 @@ export class A64Target implements Target<Label> {
       const register = this.#inRegisters.get(index);
       if (register !== undefined) a.ldr(register, arrived);
       else a.ldr(x9, arrived).str(x9, this.#slot(index));
+    }
+    if (this.#marker !== undefined) {
+      // The level, where longjump will look for it before it lands.
+      a.mov(x9, sp).str(x9, this.#slot(this.#marker));
+      this.markers.set(index, this.#outgoing + 8 * this.#marker);
     }
   }
 
@@ -215,6 +234,10 @@ export class A64Target implements Target<Label> {
   }
 
   epilogue(): void {
+    if (this.#marker !== undefined) {
+      // Returned: no longer somewhere to land.
+      this.asm.str(xzr, this.#slot(this.#marker));
+    }
     this.#saved.forEach((register, index) => {
       this.asm.ldur(register, mem(x29, -8 * (index + 1)));
     });
@@ -415,6 +438,48 @@ export class A64Target implements Target<Label> {
     this.asm.str(x0, mem(x28, 8 * Header.Result))
       .mov(x0, status)
       .b(this.#unwind);
+  }
+
+  level(): void {
+    this.asm.mov(x0, sp);
+  }
+
+  longJump(slot: number, table: number, landings: number): void {
+    const failed = this.#errors.longjump;
+    this.#loadSlot(x1, slot);
+    this.asm.mov(x17, LABEL_TAG)
+      .sub(x0, x0, x17)
+      .mov(x17, landings)
+      .cmp(x0, x17)
+      .bcond("hs", failed)
+      // The level must lie in the BCPL stack, below the entry's frame.
+      .ldr(x9, mem(x28, 8 * Header.StackLimit))
+      .cmp(x1, x9)
+      .bcond("lo", failed)
+      .ldr(x9, mem(x28, 8 * Header.SavedStack))
+      .cmp(x1, x9)
+      .bcond("hs", failed)
+      // ... at or above this frame (a live one), holding its marker.
+      .mov(x9, sp)
+      .cmp(x1, x9)
+      .bcond("lo", failed)
+      .mov(x17, 8 * table)
+      .add(x17, x28, x17)
+      .lsl(x0, x0, 4)
+      .add(x17, x17, x0)
+      .ldr(x9, mem(x17, 8))
+      .ldr(x9, mem(x1, x9))
+      .cmp(x1, x9)
+      .bcond("ne", failed)
+      .ldr(x16, mem(x17))
+      .mov(sp, x1)
+      .br(x16);
+  }
+
+  bindLanding(label: Label): void {
+    // sp is the level; the frame record is the function's frame above it.
+    this.asm.bind(label);
+    this.#addToSp(this.#frame, x29);
   }
 
   call(label: Label, args: Argument[]): void {

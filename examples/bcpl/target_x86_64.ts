@@ -63,7 +63,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
-import { DATA_BASE, FUNCTION_TAG, Header } from "./memory.ts";
+import { DATA_BASE, FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 /**
@@ -119,6 +119,7 @@ export class X86Target implements Target<Label> {
     remainder: this.asm.label(),
     stack: this.asm.label(),
     call: this.asm.label(),
+    longjump: this.asm.label(),
   };
   /** Where exits go: back to the entry's frame, status in eax. */
   readonly #unwind = this.asm.label();
@@ -141,6 +142,9 @@ export class X86Target implements Target<Label> {
   #saved: X86Register[] = [];
   /** A register slot as B, not yet copied to rcx. */
   #registerB: X86Register | undefined;
+  /** The current function's marker slot, if longjump may land in it. */
+  #marker: number | undefined;
+  readonly markers = new Map<number, number>();
   /**
    * Whether the caller keeps a home for every parameter (Windows x64),
    * where the parameters then live, rather than in the callee's frame.
@@ -202,13 +206,15 @@ export class X86Target implements Target<Label> {
     stub(this.#errors.remainder, Status.Remainder);
     stub(this.#errors.stack, Status.Stack);
     stub(this.#errors.call, Status.Call);
+    stub(this.#errors.longjump, Status.LongJump);
     // Back to the entry's frame, whatever the depth: the BCPL frames are
     // abandoned, and the entry returns the status.
     a.bind(unwind).mov(rsp, mem(r15, 16)).jmp(exit);
   }
 
-  prologue(layout: FrameLayout, params: number): void {
+  prologue(layout: FrameLayout, params: number, index: number): void {
     const { integerArguments, shadowSpace } = this.convention;
+    this.#marker = layout.markerSlot;
     const stackArguments = Math.max(
       0,
       layout.maxCallArguments - integerArguments.length,
@@ -220,7 +226,11 @@ export class X86Target implements Target<Label> {
     (layout.registers ?? []).forEach((register, slot) => {
       if (register >= 0) this.#inRegisters.set(slot, available[register]);
     });
-    this.#saved = [...new Set(this.#inRegisters.values())];
+    // A function longjump lands in saves them all: whatever the functions
+    // it left were doing with them, its return gives its caller's back.
+    this.#saved = layout.landing
+      ? available
+      : [...new Set(this.#inRegisters.values())];
     const ownSlots = layout.totalSlots - (this.#homed ? params : 0);
     // With the return address and the pushes, the frame keeps rsp 16-byte
     // aligned for calls.
@@ -250,6 +260,12 @@ export class X86Target implements Target<Label> {
     a.cmp(rsp, mem(r15, 0)).jb(this.#errors.stack);
     if (this.convention.name === "win64" && this.#frame >= PROBE_BYTES) {
       this.#probe();
+    }
+    if (this.#marker !== undefined) {
+      // The level, where longjump will look for it before it lands.
+      const marker = this.#memorySlot(this.#marker);
+      a.mov(marker, rsp);
+      this.markers.set(index, marker.displacement);
     }
     if (!this.#homed) {
       for (let index = 0; index < registers; index++) {
@@ -315,6 +331,10 @@ export class X86Target implements Target<Label> {
   }
 
   epilogue(): void {
+    if (this.#marker !== undefined) {
+      // Returned: no longer somewhere to land (rax holds the result).
+      this.asm.xor(ecx, ecx).mov(this.#memorySlot(this.#marker), rcx);
+    }
     this.asm.add(rsp, this.#frame);
     for (const register of this.#saved.toReversed()) this.asm.pop(register);
     this.asm.ret();
@@ -520,6 +540,38 @@ export class X86Target implements Target<Label> {
     this.asm.mov(mem(r15, 8 * Header.Result), rax)
       .mov(eax, status)
       .jmp(this.#unwind);
+  }
+
+  level(): void {
+    this.asm.mov(rax, rsp);
+  }
+
+  longJump(slot: number, table: number, landings: number): void {
+    const failed = this.#errors.longjump;
+    this.asm.mov(rdx, this.#slot(slot))
+      .sub(rax, Number(LABEL_TAG))
+      .cmp(rax, landings)
+      .jae(failed)
+      // The level must lie in the BCPL stack, below the entry's frame.
+      .cmp(rdx, mem(r15, 8 * Header.StackLimit))
+      .jb(failed)
+      .cmp(rdx, mem(r15, 8 * Header.SavedStack))
+      .jae(failed)
+      // ... at or above this frame (a live one), holding its marker.
+      .cmp(rdx, rsp)
+      .jb(failed)
+      .shl(rax, 4)
+      .mov(rcx, mem(r15, rax, 1, 8 * table + 8))
+      .cmp(rdx, mem(rdx, rcx, 1))
+      .jne(failed)
+      .mov(rax, mem(r15, rax, 1, 8 * table))
+      .mov(rsp, rdx)
+      .jmp(rax);
+  }
+
+  bindLanding(label: Label): void {
+    // rsp is the level: the frame is as the function's body had it.
+    this.asm.bind(label);
   }
 
   call(label: Label, args: Argument[]): void {
