@@ -305,6 +305,50 @@ LET start() = VALOF
   }
 });
 
+Deno.test("a dense SWITCHON jumps through a table, a sparse one searches; both agree with the interpreter on every value", () => {
+  const source = `GET "libhdr"
+LET dense(x) = VALOF SWITCHON x INTO
+{ CASE 3: RESULTIS 30
+  CASE 4: CASE 5: RESULTIS 45
+  CASE 7: RESULTIS 70
+  CASE 9: RESULTIS 90
+  CASE 10: RESULTIS 100
+  DEFAULT: RESULTIS -1
+}
+LET sparse(x) = VALOF SWITCHON x INTO
+{ CASE minint: RESULTIS 1
+  CASE -1000: RESULTIS 2
+  CASE 7: RESULTIS 3
+  CASE 1_000_000: RESULTIS 4
+  CASE maxint: RESULTIS 5
+  CASE 12345678901: RESULTIS 6
+}
+LET start() = VALOF
+{ LET values = TABLE minint, -1000, -1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 7,
+                     1_000_000, 12345678901, maxint, maxint - 1, minint + 1
+  FOR i = 0 TO 19 DO writef("%n:%n,%n ", values!i, dense(values!i), sparse(values!i))
+  RESULTIS 0
+}`;
+  const run = both(source);
+  assert.match(run.output, /^-9223372036854775808:-1,1 -1000:-1,2 /);
+  assert.match(run.output, / 4:45,0 5:45,0 6:-1,0 7:70,3 /);
+  assert.match(run.output, / 9223372036854775807:-1,5 /);
+  for (const arch of ["x86_64", "aarch64"] as const) {
+    const text = listing(compile(check(source), arch));
+    const dense = text.slice(
+      text.indexOf("<dense>:"),
+      text.indexOf("<sparse>:"),
+    );
+    const sparse = text.slice(
+      text.indexOf("<sparse>:"),
+      text.indexOf("<start>:"),
+    );
+    const indirect = arch === "x86_64" ? /\tjmp\s+rax/ : /\tbr\s+x16/;
+    assert.match(dense, indirect, `${arch}: dense jumps through its table`);
+    assert.doesNotMatch(sparse, indirect, `${arch}: sparse searches`);
+  }
+});
+
 Deno.test("rdch reads the input, then gives endstreamch", () => {
   const source = `GET "libhdr"
 LET start() = VALOF

@@ -183,6 +183,12 @@ export type Command =
     /** Filled in by the layout pass: the CASE labels in the body. */
     cases?: { value: bigint; command: Command & { kind: "case" } }[];
     default?: Command & { kind: "default" };
+    /**
+     * Filled in by the layout pass for a dense set of cases: a jump table
+     * of `size` code addresses at static word `word`, for values from
+     * `min` (native code only).
+     */
+    table?: { word: number; min: bigint; size: number };
   }
   | { kind: "case"; value: bigint; body: Command; position: Position }
   | { kind: "default"; body: Command; position: Position }

@@ -121,6 +121,11 @@ export interface Target<L> {
    * level against the stack, then goes there.
    */
   longJump(slot: number, table: number, landings: number): void;
+  /**
+   * Jumps to the code address in static word `table + A` (A is checked
+   * already).
+   */
+  jumpTable(table: number): void;
   /** Binds a label longjump may land at (the frame is rebuilt there). */
   bindLanding(label: L): void;
   /**
@@ -151,14 +156,19 @@ const LINEAR_CASES = 4;
  * @param program The laid-out program.
  * @param start The index of `start`.
  * @param target The CPU's accumulator machine.
- * @returns Each function's label, in `program.functions` order, and the
- *   labels of the landing table.
+ * @returns Each function's label, in `program.functions` order, the
+ *   labels of the landing table, and the labels jump tables hold.
  */
 export function generate<L>(
   program: Program,
   start: number,
   target: Target<L>,
-): { functions: L[]; landings: L[] } {
+): {
+  functions: L[];
+  landings: L[];
+  tables: { word: number; labels: L[] }[];
+} {
+  const tables: { word: number; labels: L[] }[] = [];
   const labels = program.functions.map((fn) => target.label(fn.name));
   const landingOf = new Map<Command, number>(
     program.landings!.map(({ label }, index) => [label, index]),
@@ -187,7 +197,7 @@ export function generate<L>(
     target.bind(context.returnLabel);
     target.epilogue();
   });
-  return { functions: labels, landings };
+  return { functions: labels, landings, tables };
 
   function temp(context: Context<L>, depth: number): number {
     return context.tempBase + depth;
@@ -620,7 +630,30 @@ export function generate<L>(
           caseLabels.set(c.default, otherwise);
         }
         expr(c.value, context, depth);
-        dispatch(cases, otherwise);
+        if (c.table) {
+          // A - min, checked to be in 0 .. size - 1 (wrapped differences
+          // of far values land outside it too), then through the table.
+          const { word, min, size } = c.table;
+          const byValue = new Map(
+            cases.map((entry) => [entry.value, entry.label]),
+          );
+          tables.push({
+            word,
+            labels: Array.from(
+              { length: size },
+              (_, index) => byValue.get(min + BigInt(index)) ?? otherwise,
+            ),
+          });
+          target.constantB(min);
+          target.operate("-");
+          target.constantB(0n);
+          target.branchRelation("<", otherwise, true);
+          target.constantB(BigInt(size));
+          target.branchRelation(">=", otherwise, true);
+          target.jumpTable(word);
+        } else {
+          dispatch(cases, otherwise);
+        }
         context.switches.push({ end, labels: caseLabels });
         command(c.body, context, depth);
         context.switches.pop();

@@ -64,6 +64,8 @@ export interface Compiled {
   landings: { offset: number; marker: number }[];
   /** The landing table's first static word. */
   landingBase: number;
+  /** Static words that hold code addresses (jump tables): code offsets. */
+  codeAddresses: { word: number; offset: number }[];
 }
 
 /** How {@linkcode check} finds the files of `GET "name"`. */
@@ -155,6 +157,12 @@ export function compile(
       )!,
     })),
     landingBase: checked.program.landingBase!,
+    codeAddresses: labels.tables.flatMap(({ word, labels }) =>
+      labels.map((label, index) => ({
+        word: word + index,
+        offset: target.asm.offsetOf(label),
+      }))
+    ),
   };
 }
 
@@ -185,6 +193,8 @@ export class NativeProgram implements Disposable {
   readonly #bytes: Uint8Array;
   /** Each function's code address, for the function table. */
   readonly #functionAddresses: bigint[];
+  /** Where the code starts. */
+  readonly #codeBase: bigint;
   /** The landing table: each landing's code address and marker offset. */
   readonly #landingTable: bigint[];
   #output: Output | null = null;
@@ -228,6 +238,7 @@ export class NativeProgram implements Disposable {
           .map((fn) => ({ ...fn, name: symbolName(fn.name) })),
       });
       const base = BigInt(Deno.UnsafePointer.value(code));
+      this.#codeBase = base;
       this.#functionAddresses = compiled.functions.slice(1).map((fn) =>
         base + BigInt(fn.offset)
       );
@@ -265,6 +276,9 @@ export class NativeProgram implements Disposable {
     memory.set(data, DATA_BASE);
     memory.set(this.#functionAddresses, DATA_BASE);
     memory.set(this.#landingTable, this.#compiled.landingBase);
+    for (const { word, offset } of this.#compiled.codeAddresses) {
+      memory[word] = this.#codeBase + BigInt(offset);
+    }
     memory[Header.Callback] = BigInt(
       Deno.UnsafePointer.value(this.#callback.pointer),
     );

@@ -28,6 +28,14 @@ export const PRIMITIVES: Record<string, { min: number; max: number }> = {
 };
 
 /**
+ * A SWITCHON with at least this many cases, spread over at most
+ * MAX_TABLE_SPAN values per case, jumps through a table; others search.
+ */
+export const MIN_TABLE_CASES = 4;
+/** See MIN_TABLE_CASES. */
+export const MAX_TABLE_SPAN = 3;
+
+/**
  * The most parameters a function may have: the first travel in
  * registers, the rest on the stack.
  */
@@ -466,6 +474,19 @@ class FunctionLayout {
             this.fail(`CASE ${value} appears twice`, label.position);
           }
           seen.add(value);
+        }
+        if (seen.size >= MIN_TABLE_CASES) {
+          const values = [...seen];
+          const min = values.reduce((a, b) => (a < b ? a : b));
+          const max = values.reduce((a, b) => (a > b ? a : b));
+          const size = max - min + 1n;
+          if (size <= BigInt(MAX_TABLE_SPAN * seen.size)) {
+            command.table = {
+              word: this.names.table(new Array(Number(size)).fill(0n)),
+              min,
+              size: Number(size),
+            };
+          }
         }
         return Math.max(value, body);
       }

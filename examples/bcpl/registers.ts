@@ -196,6 +196,9 @@ class CountingTarget implements Target<number> {
   level(): void {
     this.#step();
   }
+  jumpTable(): void {
+    this.#step();
+  }
   longJump(slot: number): void {
     this.#access(slot);
   }

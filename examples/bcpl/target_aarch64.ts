@@ -476,6 +476,13 @@ export class A64Target implements Target<Label> {
       .br(x16);
   }
 
+  jumpTable(table: number): void {
+    this.asm.mov(x17, 8 * table)
+      .add(x17, x28, x17)
+      .ldr(x16, mem(x17, x0, 3))
+      .br(x16);
+  }
+
   bindLanding(label: Label): void {
     // sp is the level; the frame record is the function's frame above it.
     this.asm.bind(label);

@@ -569,6 +569,10 @@ export class X86Target implements Target<Label> {
       .jmp(rax);
   }
 
+  jumpTable(table: number): void {
+    this.asm.mov(rax, mem(r15, rax, 8, 8 * table)).jmp(rax);
+  }
+
   bindLanding(label: Label): void {
     // rsp is the level: the frame is as the function's body had it.
     this.asm.bind(label);
