@@ -349,6 +349,39 @@ LET start() = VALOF
   }
 });
 
+Deno.test("! and % outside the globals, data, heap and stack are BcplRuntimeErrors in both engines, never a crash", () => {
+  for (
+    const body of [
+      "RESULTIS !0",
+      "RESULTIS !(-5)",
+      "RESULTIS (@x)!(-100_000_000)",
+      "{ !(1 << 60) := 1; RESULTIS 0 }",
+      // The header (the runtime's callback) and the code tables are not
+      // the program's to write.
+      "{ (@globsize)!-7 := 0; wrch('x'); RESULTIS 0 }",
+      '{ LET s = "ab"; RESULTIS s%(-1_000_000) }',
+      "{ LET v = getvec(10); v%(8 * 20_000_000) := 1; RESULTIS 0 }",
+    ]
+  ) {
+    const source = `GET "libhdr"\nLET start() = VALOF { LET x = 1\n${body} }`;
+    for (const error of errors(source)) {
+      assert.ok(error instanceof BcplRuntimeError, `${body}: ${error}`);
+      assert.equal(error.kind, "address", body);
+    }
+  }
+  // The last word of the heap and the first of the globals are the
+  // program's.
+  assert.equal(
+    both(`GET "libhdr"
+LET start() = VALOF
+{ LET top = heap.end - 1
+  !top := 5; !(@globsize) := 3
+  RESULTIS !top + globsize
+}`).result,
+    8n,
+  );
+});
+
 Deno.test("rdch reads the input, then gives endstreamch", () => {
   const source = `GET "libhdr"
 LET start() = VALOF

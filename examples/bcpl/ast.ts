@@ -304,4 +304,10 @@ export interface Program {
   landings?: { function: number; label: Command & { kind: "labelled" } }[];
   /** Filled in by the layout pass: the landing table's first word. */
   landingBase?: number;
+  /**
+   * Filled in by the layout pass: the first word of the code tables (the
+   * function table first), after the heap, and how many words they take.
+   */
+  codeBase?: number;
+  codeWords?: number;
 }

@@ -56,9 +56,10 @@ export interface Target<L> {
   jump(label: L): void;
   /**
    * The entry stub (offset 0): `entry(memory) -> status`, calling
-   * `start`; a call through a value checks it against `functions`.
+   * `start`; a call through a value checks it against `functions`, the
+   * function table's size (from static word `functionTable`).
    */
-  entry(start: L, functions: number): void;
+  entry(start: L, functions: number, functionTable: number): void;
   /**
    * Builds the frame (its slots, and whatever the calls it makes need),
    * checks the stack limit, saves the parameters.
@@ -174,7 +175,7 @@ export function generate<L>(
     program.landings!.map(({ label }, index) => [label, index]),
   );
   const landings: L[] = program.landings!.map(() => target.label());
-  target.entry(labels[start], program.functions.length);
+  target.entry(labels[start], program.functions.length, program.codeBase!);
 
   program.functions.forEach((fn, index) => {
     const layout = fn.layout!;

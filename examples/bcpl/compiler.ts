@@ -22,6 +22,7 @@ import {
   GLOBAL_WORDS,
   globalWord,
   Header,
+  HEADER_WORDS,
   HEAP_WORDS,
   LoaderGlobal,
 } from "./memory.ts";
@@ -64,6 +65,10 @@ export interface Compiled {
   landings: { offset: number; marker: number }[];
   /** The landing table's first static word. */
   landingBase: number;
+  /** The code tables' first static word (the function table's), after the heap. */
+  codeBase: number;
+  /** How many words the code tables take. */
+  codeWords: number;
   /** Static words that hold code addresses (jump tables): code offsets. */
   codeAddresses: { word: number; offset: number }[];
 }
@@ -157,6 +162,8 @@ export function compile(
       )!,
     })),
     landingBase: checked.program.landingBase!,
+    codeBase: checked.program.codeBase!,
+    codeWords: checked.program.codeWords!,
     codeAddresses: labels.tables.flatMap(({ word, labels }) =>
       labels.map((label, index) => ({
         word: word + index,
@@ -225,9 +232,7 @@ export class NativeProgram implements Disposable {
       throw new Error(`code for ${made} cannot run on ${here}`);
     }
     this.#compiled = compiled;
-    this.#memory = new BigInt64Array(
-      DATA_BASE + compiled.data.length + HEAP_WORDS,
-    );
+    this.#memory = new BigInt64Array(compiled.codeBase + compiled.codeWords);
     this.#bytes = new Uint8Array(this.#memory.buffer);
     try {
       // Named, so that profilers and debuggers show BCPL's functions
@@ -274,7 +279,7 @@ export class NativeProgram implements Disposable {
     const { data, globalFunctions } = this.#compiled;
     memory.fill(0n, 0, DATA_BASE);
     memory.set(data, DATA_BASE);
-    memory.set(this.#functionAddresses, DATA_BASE);
+    memory.set(this.#functionAddresses, this.#compiled.codeBase);
     memory.set(this.#landingTable, this.#compiled.landingBase);
     for (const { word, offset } of this.#compiled.codeAddresses) {
       memory[word] = this.#codeBase + BigInt(offset);
@@ -290,6 +295,9 @@ export class NativeProgram implements Disposable {
     memory[globalWord(LoaderGlobal.GlobalSize)] = BigInt(GLOBAL_WORDS);
     memory[globalWord(LoaderGlobal.HeapTop)] = heap;
     memory[globalWord(LoaderGlobal.HeapEnd)] = heap + BigInt(HEAP_WORDS);
+    // What BCPL code may reach of it: globals, data and heap.
+    memory[Header.StaticStart] = base + BigInt(HEADER_WORDS);
+    memory[Header.StaticWords] = BigInt(this.#compiled.codeBase - HEADER_WORDS);
     for (const { number, index } of globalFunctions) {
       memory[globalWord(number)] = FUNCTION_TAG + BigInt(index);
     }

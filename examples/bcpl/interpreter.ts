@@ -23,7 +23,7 @@ import {
   FUNCTION_TAG,
   GLOBAL_WORDS,
   globalWord,
-  HEAP_WORDS,
+  HEADER_WORDS,
   LABEL_TAG,
   LoaderGlobal,
 } from "./memory.ts";
@@ -76,13 +76,16 @@ export function interpret(
 ): bigint {
   const data = program.data!;
   const heapBase = DATA_BASE + data.length;
-  const stackBase = heapBase + HEAP_WORDS;
+  // The code tables after the heap are native code's; BCPL cannot reach
+  // them (nor the header), here as there.
+  const heapEnd = program.codeBase!;
+  const stackBase = heapEnd + program.codeWords!;
   const memory = new BigInt64Array(stackBase + STACK_WORDS);
   const bytes = new Uint8Array(memory.buffer);
   memory.set(data, DATA_BASE);
   memory[globalWord(LoaderGlobal.GlobalSize)] = BigInt(GLOBAL_WORDS);
   memory[globalWord(LoaderGlobal.HeapTop)] = BigInt(heapBase);
-  memory[globalWord(LoaderGlobal.HeapEnd)] = BigInt(stackBase);
+  memory[globalWord(LoaderGlobal.HeapEnd)] = BigInt(heapEnd);
   for (const { number, index } of program.globalFunctions!) {
     memory[globalWord(number)] = FUNCTION_TAG + BigInt(index);
   }
@@ -282,8 +285,12 @@ export function interpret(
     return memory[checkAddress(address)];
   }
 
+  const reachable = (word: bigint): boolean =>
+    (word >= HEADER_WORDS && word < heapEnd) ||
+    (word >= stackBase && word < memory.length);
+
   function checkAddress(address: bigint): number {
-    if (address < 0n || address >= BigInt(memory.length)) {
+    if (!reachable(address)) {
       throw new BcplRuntimeError(
         "address",
         `address ${address} is outside memory`,
@@ -294,7 +301,7 @@ export function interpret(
 
   function byteAddress(word: bigint, index: bigint): number {
     const address = wrap(word * 8n + index);
-    if (address < 0n || address >= BigInt(bytes.length)) {
+    if (!reachable(address >> 3n)) {
       throw new BcplRuntimeError(
         "address",
         `byte ${index} of word ${word} is outside memory`,

@@ -10,7 +10,13 @@
 
 import type { Command, Expr, FunctionDecl, Place, Program } from "./ast.ts";
 import { BcplError, type Position } from "./lexer.ts";
-import { DATA_BASE, GLOBAL_WORDS, globalWord, packString } from "./memory.ts";
+import {
+  DATA_BASE,
+  GLOBAL_WORDS,
+  globalWord,
+  HEAP_WORDS,
+  packString,
+} from "./memory.ts";
 import { fold } from "./parser.ts";
 
 /**
@@ -101,9 +107,13 @@ export function layOut(program: Program): number {
   const direct = (name: string): boolean =>
     !(globals.has(name) && changed.has(name));
 
-  // The data: the function table (filled in by whoever runs the code),
-  // the statics, then tables and strings as the functions meet them.
-  const data: bigint[] = program.functions.map(() => 0n);
+  // The data: the statics, then tables and strings as the functions meet
+  // them. Tables of code addresses go in an area of their own after the
+  // heap, which BCPL code cannot reach (memory.ts): the function table,
+  // SWITCHON jump tables, the landing table.
+  const data: bigint[] = [];
+  let codeWords = program.functions.length;
+  const jumpTables: { word: number }[] = [];
   for (const decl of program.statics) {
     if (statics.has(decl.name)) {
       fail(`static ${decl.name} is declared twice`, decl.position);
@@ -141,16 +151,24 @@ export function layOut(program: Program): number {
       data.push(...values);
       return word;
     },
+    jumpTable(size, table): void {
+      table.word = codeWords;
+      jumpTables.push(table);
+      codeWords += size;
+    },
   };
   program.landings = [];
   program.functions.forEach((fn, index) => {
     new FunctionLayout(fn, index, program, names, fail).run();
   });
-  // The landing table (filled in by whoever runs the code) comes last: its
-  // size is known only now.
-  // Two words each: the code address, the marker's offset from the level.
-  program.landingBase = DATA_BASE + data.length;
-  for (const _ of program.landings) data.push(0n, 0n);
+  // The landing table comes last, its size known only now: two words each,
+  // the code address and the marker's offset from the level.
+  const codeBase = DATA_BASE + data.length + HEAP_WORDS;
+  for (const table of jumpTables) table.word += codeBase;
+  program.landingBase = codeBase + codeWords;
+  codeWords += 2 * program.landings.length;
+  program.codeBase = codeBase;
+  program.codeWords = codeWords;
   program.data = data;
   return start!;
 }
@@ -163,6 +181,8 @@ interface Names {
   string(bytes: Uint8Array): number;
   /** Places a table's words; returns the first. */
   table(values: bigint[]): number;
+  /** Places a jump table of `size` code addresses; sets `table.word`. */
+  jumpTable(size: number, table: { word: number }): void;
 }
 
 type Fail = (message: string, position?: Position) => never;
@@ -481,11 +501,8 @@ class FunctionLayout {
           const max = values.reduce((a, b) => (a > b ? a : b));
           const size = max - min + 1n;
           if (size <= BigInt(MAX_TABLE_SPAN * seen.size)) {
-            command.table = {
-              word: this.names.table(new Array(Number(size)).fill(0n)),
-              min,
-              size: Number(size),
-            };
+            command.table = { word: 0, min, size: Number(size) };
+            this.names.jumpTable(Number(size), command.table);
           }
         }
         return Math.max(value, body);

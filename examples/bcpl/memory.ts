@@ -1,9 +1,12 @@
 /**
  * The static memory of a BCPL program, the same in native code and in the
  * interpreter: a block of 64-bit words holding a small header, the global
- * vector, then the program's data (the function table, statics, tables,
- * strings), then the heap `getvec` allocates from. Native code reaches it
- * through a register; BCPL addresses are word addresses (byte address / 8).
+ * vector, the program's data (statics, tables, strings), the heap `getvec`
+ * allocates from, then the code tables (the function table, SWITCHON jump
+ * tables, the landing table). Native code reaches it through a register;
+ * BCPL addresses are word addresses (byte address / 8). BCPL code may
+ * reach the globals, the data and the heap, and its stack, but not the
+ * header or the code tables: every `!` and `%` is checked.
  *
  * @module
  */
@@ -16,10 +19,16 @@ export const enum Header {
   Callback = 1,
   SavedStack = 2,
   Result = 3,
+  /** The word address of global 0 and the words from there BCPL may use. */
+  StaticStart = 4,
+  StaticWords = 5,
+  /** The word address of the stack's limit and the stack's words. */
+  StackStart = 6,
+  StackWords = 7,
 }
 /** Words in the global vector (global n is word HEADER_WORDS + n). */
 export const GLOBAL_WORDS = 1000;
-/** The first word of the program's data: its function table. */
+/** The first word of the program's data. */
 export const DATA_BASE = HEADER_WORDS + GLOBAL_WORDS;
 /** Words of heap for getvec. */
 export const HEAP_WORDS = 1 << 20;

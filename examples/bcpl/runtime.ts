@@ -34,6 +34,8 @@ export const enum Status {
   Abort = 6,
   /** `longjump` to a label or a level that is not the program's. */
   LongJump = 7,
+  /** `!` or `%` outside the program's static memory and stack. */
+  Address = 8,
 }
 
 const MESSAGES = {
@@ -86,6 +88,11 @@ export class BcplRuntimeError extends Error {
         return new BcplRuntimeError("abort", `code ${code}`);
       case Status.LongJump:
         return new BcplRuntimeError("longjump");
+      case Status.Address:
+        return new BcplRuntimeError(
+          "address",
+          "outside its globals, data, heap and stack",
+        );
       default:
         return new BcplRuntimeError("stack", STACK_DETAIL);
     }

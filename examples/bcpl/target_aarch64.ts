@@ -19,6 +19,7 @@ import {
   x0,
   x1,
   x10,
+  x11,
   x16,
   x17,
   x19,
@@ -50,7 +51,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
-import { DATA_BASE, FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
+import { FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5, x6, x7];
@@ -89,7 +90,10 @@ export class A64Target implements Target<Label> {
     stack: this.asm.label(),
     call: this.asm.label(),
     longjump: this.asm.label(),
+    address: this.asm.label(),
   };
+  /** The function table's first static word. */
+  #functionTable = 0;
   /** Where exits go: back to the entry's frame, status in x0. */
   readonly #unwind = this.asm.label();
   /** How many slots may live in registers (registers.ts). */
@@ -127,8 +131,9 @@ export class A64Target implements Target<Label> {
     this.asm.b(label);
   }
 
-  entry(start: Label, functions: number): void {
+  entry(start: Label, functions: number, functionTable: number): void {
     this.#functions = functions;
+    this.#functionTable = functionTable;
     const a = this.asm;
     const exit = a.label();
     const unwind = this.#unwind;
@@ -143,6 +148,9 @@ export class A64Target implements Target<Label> {
       .mov(x28, x0)
       .mov(x9, sp).str(x9, mem(x28, 16))
       .mov(x10, STACK_BYTES).sub(x9, x9, x10).str(x9, mem(x28, 0))
+      // The stack's words, for the checks of ! and %.
+      .lsr(x9, x9, 3).str(x9, mem(x28, 8 * Header.StackStart))
+      .mov(x9, STACK_BYTES / 8).str(x9, mem(x28, 8 * Header.StackWords))
       .bl(start)
       .str(x0, mem(x28, 24))
       .mov(x0, 0)
@@ -158,6 +166,7 @@ export class A64Target implements Target<Label> {
     stub(this.#errors.remainder, Status.Remainder);
     stub(this.#errors.stack, Status.Stack);
     stub(this.#errors.call, Status.Call);
+    stub(this.#errors.address, Status.Address);
     stub(this.#errors.longjump, Status.LongJump);
     // Back to the entry's frame, whatever the depth.
     a.bind(unwind).ldr(x9, mem(x28, 16)).mov(sp, x9).b(exit);
@@ -364,12 +373,35 @@ export class A64Target implements Target<Label> {
     else this.asm.cbnz(x0, label);
   }
 
+  /**
+   * Stops the program unless the word address in x0 (a byte address, with
+   * `bytes`) is in its static memory or its stack: BCPL code reaches
+   * nothing else. x9-x11 are free here.
+   */
+  #check(bytes = false): void {
+    const a = this.asm;
+    const ok = a.label();
+    const word = bytes ? x11 : x0;
+    if (bytes) a.lsr(x11, x0, 3);
+    a.ldp(x9, x10, mem(x28, 8 * Header.StaticStart))
+      .sub(x9, word, x9)
+      .cmp(x9, x10)
+      .bcond("lo", ok)
+      .ldp(x9, x10, mem(x28, 8 * Header.StackStart))
+      .sub(x9, word, x9)
+      .cmp(x9, x10)
+      .bcond("hs", this.#errors.address)
+      .bind(ok);
+  }
+
   loadIndirect(): void {
+    this.#check();
     this.asm.lsl(x0, x0, 3).ldr(x0, mem(x0));
   }
 
   storeIndirect(): void {
     const value = this.#registerOfB();
+    this.#check();
     this.asm.lsl(x0, x0, 3).str(value, mem(x0));
   }
 
@@ -412,11 +444,13 @@ export class A64Target implements Target<Label> {
   }
 
   loadByte(): void {
+    this.#check(true);
     this.asm.ldrb(w0, mem(x0));
   }
 
   storeByte(): void {
     this.#materializeB();
+    this.#check(true);
     this.asm.strb(w1, mem(x0));
   }
 
@@ -429,7 +463,7 @@ export class A64Target implements Target<Label> {
       .mov(x17, this.#functions)
       .cmp(x16, x17)
       .bcond("hs", this.#errors.call)
-      .mov(x17, 8 * DATA_BASE)
+      .mov(x17, 8 * this.#functionTable)
       .add(x17, x28, x17);
     a.ldr(x16, mem(x17, x16, 3)).blr(x16);
   }

@@ -63,7 +63,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
-import { DATA_BASE, FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
+import { FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 /**
@@ -120,7 +120,10 @@ export class X86Target implements Target<Label> {
     stack: this.asm.label(),
     call: this.asm.label(),
     longjump: this.asm.label(),
+    address: this.asm.label(),
   };
+  /** The function table's first static word. */
+  #functionTable = 0;
   /** Where exits go: back to the entry's frame, status in eax. */
   readonly #unwind = this.asm.label();
   /** How many functions the function table holds. */
@@ -176,8 +179,9 @@ export class X86Target implements Target<Label> {
     this.asm.jmp(label);
   }
 
-  entry(start: Label, functions: number): void {
+  entry(start: Label, functions: number, functionTable: number): void {
     this.#functions = functions;
+    this.#functionTable = functionTable;
     const a = this.asm;
     const exit = a.label();
     const unwind = this.#unwind;
@@ -192,6 +196,9 @@ export class X86Target implements Target<Label> {
     if (shadowSpace + pad > 0) a.sub(rsp, shadowSpace + pad);
     a.mov(mem(r15, 16), rsp)
       .mov(rax, rsp).sub(rax, STACK_BYTES).mov(mem(r15, 0), rax)
+      // The stack's words, for the checks of ! and %.
+      .shr(rax, 3).mov(mem(r15, 8 * Header.StackStart), rax)
+      .mov(rax, STACK_BYTES / 8).mov(mem(r15, 8 * Header.StackWords), rax)
       .call(start)
       .mov(mem(r15, 24), rax)
       .xor(eax, eax)
@@ -206,6 +213,7 @@ export class X86Target implements Target<Label> {
     stub(this.#errors.remainder, Status.Remainder);
     stub(this.#errors.stack, Status.Stack);
     stub(this.#errors.call, Status.Call);
+    stub(this.#errors.address, Status.Address);
     stub(this.#errors.longjump, Status.LongJump);
     // Back to the entry's frame, whatever the depth: the BCPL frames are
     // abandoned, and the entry returns the status.
@@ -479,12 +487,37 @@ export class X86Target implements Target<Label> {
     else a.jne(label);
   }
 
+  /**
+   * Stops the program unless the word address in rax (a byte address,
+   * with `bytes`) is in its static memory or its stack: BCPL code reaches
+   * nothing else. rdx is free here.
+   */
+  #check(bytes = false): void {
+    const a = this.asm;
+    const ok = a.label();
+    const word = (): void => {
+      a.mov(rdx, rax);
+      if (bytes) a.shr(rdx, 3);
+    };
+    word();
+    a.sub(rdx, mem(r15, 8 * Header.StaticStart))
+      .cmp(rdx, mem(r15, 8 * Header.StaticWords))
+      .jb(ok);
+    word();
+    a.sub(rdx, mem(r15, 8 * Header.StackStart))
+      .cmp(rdx, mem(r15, 8 * Header.StackWords))
+      .jae(this.#errors.address)
+      .bind(ok);
+  }
+
   loadIndirect(): void {
+    this.#check();
     this.asm.shl(rax, 3).mov(rax, mem(rax));
   }
 
   storeIndirect(): void {
     const value = this.#registerOfB();
+    this.#check();
     this.asm.shl(rax, 3).mov(mem(rax), value);
   }
 
@@ -517,11 +550,13 @@ export class X86Target implements Target<Label> {
   }
 
   loadByte(): void {
+    this.#check(true);
     this.asm.movzx(eax, byte(mem(rax)));
   }
 
   storeByte(): void {
     this.#materializeB();
+    this.#check(true);
     this.asm.mov(byte(mem(rax)), cl);
   }
 
@@ -532,7 +567,7 @@ export class X86Target implements Target<Label> {
       .sub(r11, Number(FUNCTION_TAG))
       .cmp(r11, this.#functions)
       .jae(this.#errors.call)
-      .mov(r11, mem(r15, r11, 8, 8 * DATA_BASE))
+      .mov(r11, mem(r15, r11, 8, 8 * this.#functionTable))
       .call(r11);
   }
 
