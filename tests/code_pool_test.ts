@@ -87,6 +87,14 @@ for (const strategy of STRATEGIES) {
       );
       spans.forEach((span, n) => assert.equal(call(span), n * 7));
       const permissions = new Set(poolMappings(spans, earlier));
+      if (EMULATED) {
+        // qemu-user lists a host mapping with the guest flags of its first
+        // page, and maps guest code read-only on the host, where the
+        // kernel may merge it with a read-only neighbour: the pool's pages
+        // then show as that neighbour's r--p (seen once in CI). No page is
+        // ever shown writable and executable either way.
+        permissions.delete("r--p");
+      }
       assert.deepEqual(
         [...permissions].sort(),
         strategy === "dual-map" ? ["r-xs", "rw-s"] : ["r-xp"],
