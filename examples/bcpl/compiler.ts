@@ -22,7 +22,6 @@ import {
   GLOBAL_WORDS,
   globalWord,
   Header,
-  HEADER_WORDS,
   HEAP_WORDS,
   LoaderGlobal,
 } from "./memory.ts";
@@ -287,17 +286,11 @@ export class NativeProgram implements Disposable {
     memory[Header.Callback] = BigInt(
       Deno.UnsafePointer.value(this.#callback.pointer),
     );
-    // Word addresses: the block's byte address / 8.
-    const base = BigInt(
-      Deno.UnsafePointer.value(Deno.UnsafePointer.of(this.#bytes)),
-    ) / 8n;
-    const heap = base + BigInt(DATA_BASE + data.length);
+    // Word addresses count from the block's start, as in the interpreter.
+    const heap = BigInt(DATA_BASE + data.length);
     memory[globalWord(LoaderGlobal.GlobalSize)] = BigInt(GLOBAL_WORDS);
     memory[globalWord(LoaderGlobal.HeapTop)] = heap;
     memory[globalWord(LoaderGlobal.HeapEnd)] = heap + BigInt(HEAP_WORDS);
-    // What BCPL code may reach of it: globals, data and heap.
-    memory[Header.StaticStart] = base + BigInt(HEADER_WORDS);
-    memory[Header.StaticWords] = BigInt(this.#compiled.codeBase - HEADER_WORDS);
     for (const { number, index } of globalFunctions) {
       memory[globalWord(number)] = FUNCTION_TAG + BigInt(index);
     }

@@ -4,7 +4,8 @@
  * vector, the program's data (statics, tables, strings), the heap `getvec`
  * allocates from, then the code tables (the function table, SWITCHON jump
  * tables, the landing table). Native code reaches it through a register;
- * BCPL addresses are word addresses (byte address / 8). BCPL code may
+ * BCPL addresses are word addresses counted from the block's start (the
+ * stack's are below or above it). BCPL code may
  * reach the globals, the data and the heap, and its stack, but not the
  * header or the code tables: every `!` and `%` is checked.
  *
@@ -19,9 +20,6 @@ export const enum Header {
   Callback = 1,
   SavedStack = 2,
   Result = 3,
-  /** The word address of global 0 and the words from there BCPL may use. */
-  StaticStart = 4,
-  StaticWords = 5,
   /** The word address of the stack's limit and the stack's words. */
   StackStart = 6,
   StackWords = 7,

@@ -51,7 +51,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
-import { FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
+import { FUNCTION_TAG, Header, HEADER_WORDS, LABEL_TAG } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 const ARGUMENT_REGISTERS: A64Register[] = [x0, x1, x2, x3, x4, x5, x6, x7];
@@ -92,8 +92,10 @@ export class A64Target implements Target<Label> {
     longjump: this.asm.label(),
     address: this.asm.label(),
   };
-  /** The function table's first static word. */
+  /** The function table's first static word: the end of BCPL's reach. */
   #functionTable = 0;
+  /** Out-of-line paths of the current function, emitted after it. */
+  #cold: (() => void)[] = [];
   /** Where exits go: back to the entry's frame, status in x0. */
   readonly #unwind = this.asm.label();
   /** How many slots may live in registers (registers.ts). */
@@ -149,7 +151,8 @@ export class A64Target implements Target<Label> {
       .mov(x9, sp).str(x9, mem(x28, 16))
       .mov(x10, STACK_BYTES).sub(x9, x9, x10).str(x9, mem(x28, 0))
       // The stack's words, for the checks of ! and %.
-      .lsr(x9, x9, 3).str(x9, mem(x28, 8 * Header.StackStart))
+      .sub(x9, x9, x28).asr(x9, x9, 3)
+      .str(x9, mem(x28, 8 * Header.StackStart))
       .mov(x9, STACK_BYTES / 8).str(x9, mem(x28, 8 * Header.StackWords))
       .bl(start)
       .str(x0, mem(x28, 24))
@@ -251,6 +254,8 @@ export class A64Target implements Target<Label> {
       this.asm.ldur(register, mem(x29, -8 * (index + 1)));
     });
     this.asm.mov(sp, x29).ldp(x29, x30, post(sp, 16)).ret();
+    for (const emit of this.#cold) emit();
+    this.#cold = [];
   }
 
   constant(value: bigint): void {
@@ -375,39 +380,48 @@ export class A64Target implements Target<Label> {
 
   /**
    * Stops the program unless the word address in x0 (a byte address, with
-   * `bytes`) is in its static memory or its stack: BCPL code reaches
-   * nothing else. x9-x11 are free here.
+   * `bytes`) is the program's: its globals, data and heap (static words
+   * HEADER_WORDS up to the code tables), or its stack. The first is one
+   * compare on the way; the stack's is out of line, after the function.
+   * x9-x11 are free here.
    */
   #check(bytes = false): void {
     const a = this.asm;
-    const ok = a.label();
-    const word = bytes ? x11 : x0;
-    if (bytes) a.lsr(x11, x0, 3);
-    a.ldp(x9, x10, mem(x28, 8 * Header.StaticStart))
-      .sub(x9, word, x9)
+    const scale = bytes ? 8 : 1;
+    const cold = a.label();
+    const back = a.label();
+    a.sub(x9, x0, HEADER_WORDS * scale)
+      .mov(x10, (this.#functionTable - HEADER_WORDS) * scale)
       .cmp(x9, x10)
-      .bcond("lo", ok)
-      .ldp(x9, x10, mem(x28, 8 * Header.StackStart))
-      .sub(x9, word, x9)
-      .cmp(x9, x10)
-      .bcond("hs", this.#errors.address)
-      .bind(ok);
+      .bcond("hs", cold)
+      .bind(back);
+    this.#cold.push(() => {
+      a.bind(cold);
+      if (bytes) a.asr(x9, x0, 3);
+      else a.mov(x9, x0);
+      a.ldp(x10, x11, mem(x28, 8 * Header.StackStart))
+        .sub(x9, x9, x10)
+        .cmp(x9, x11)
+        .bcond("hs", this.#errors.address)
+        .b(back);
+    });
   }
 
   loadIndirect(): void {
     this.#check();
-    this.asm.lsl(x0, x0, 3).ldr(x0, mem(x0));
+    this.asm.ldr(x0, mem(x28, x0, 3));
   }
 
   storeIndirect(): void {
     const value = this.#registerOfB();
     this.#check();
-    this.asm.lsl(x0, x0, 3).str(value, mem(x0));
+    this.asm.str(value, mem(x28, x0, 3));
   }
 
   slotAddress(slot: number): void {
+    // Word addresses count from the static memory's start, here downwards.
     this.#addToSp(this.#outgoing + 8 * slot, x0);
-    this.asm.lsr(x0, x0, 3);
+    this.asm.sub(x0, x0, x28).asr(x0, x0, 3);
   }
 
   /** A static word as a memory operand (x9 helps past 4095 words). */
@@ -432,10 +446,8 @@ export class A64Target implements Target<Label> {
   }
 
   staticAddress(word: number): void {
-    // The static memory is word-aligned: (x28 + 8 * word) / 8.
-    this.asm.lsr(x0, x28, 3);
-    if (word <= MAX_SLOT) this.asm.add(x0, x0, word);
-    else this.asm.mov(x9, word).add(x0, x0, x9);
+    // Word addresses count from the static memory's start.
+    this.constant(BigInt(word));
   }
 
   byteAddress(): void {
@@ -445,13 +457,13 @@ export class A64Target implements Target<Label> {
 
   loadByte(): void {
     this.#check(true);
-    this.asm.ldrb(w0, mem(x0));
+    this.asm.ldrb(w0, mem(x28, x0));
   }
 
   storeByte(): void {
     this.#materializeB();
     this.#check(true);
-    this.asm.strb(w1, mem(x0));
+    this.asm.strb(w1, mem(x28, x0));
   }
 
   callIndirect(slot: number, args: Argument[]): void {

@@ -63,7 +63,7 @@ import {
   type Relation,
   type Target,
 } from "./codegen.ts";
-import { FUNCTION_TAG, Header, LABEL_TAG } from "./memory.ts";
+import { FUNCTION_TAG, Header, HEADER_WORDS, LABEL_TAG } from "./memory.ts";
 import { type RuntimeOp, STACK_BYTES, Status } from "./runtime.ts";
 
 /**
@@ -122,8 +122,10 @@ export class X86Target implements Target<Label> {
     longjump: this.asm.label(),
     address: this.asm.label(),
   };
-  /** The function table's first static word. */
+  /** The function table's first static word: the end of BCPL's reach. */
   #functionTable = 0;
+  /** Out-of-line paths of the current function, emitted after it. */
+  #cold: (() => void)[] = [];
   /** Where exits go: back to the entry's frame, status in eax. */
   readonly #unwind = this.asm.label();
   /** How many functions the function table holds. */
@@ -197,7 +199,7 @@ export class X86Target implements Target<Label> {
     a.mov(mem(r15, 16), rsp)
       .mov(rax, rsp).sub(rax, STACK_BYTES).mov(mem(r15, 0), rax)
       // The stack's words, for the checks of ! and %.
-      .shr(rax, 3).mov(mem(r15, 8 * Header.StackStart), rax)
+      .sub(rax, r15).sar(rax, 3).mov(mem(r15, 8 * Header.StackStart), rax)
       .mov(rax, STACK_BYTES / 8).mov(mem(r15, 8 * Header.StackWords), rax)
       .call(start)
       .mov(mem(r15, 24), rax)
@@ -346,6 +348,8 @@ export class X86Target implements Target<Label> {
     this.asm.add(rsp, this.#frame);
     for (const register of this.#saved.toReversed()) this.asm.pop(register);
     this.asm.ret();
+    for (const emit of this.#cold) emit();
+    this.#cold = [];
   }
 
   constant(value: bigint): void {
@@ -489,41 +493,45 @@ export class X86Target implements Target<Label> {
 
   /**
    * Stops the program unless the word address in rax (a byte address,
-   * with `bytes`) is in its static memory or its stack: BCPL code reaches
-   * nothing else. rdx is free here.
+   * with `bytes`) is the program's: its globals, data and heap (static
+   * words HEADER_WORDS up to the code tables), or its stack. The first is
+   * one compare on the way; the stack's is out of line, after the
+   * function. rdx is free here.
    */
   #check(bytes = false): void {
     const a = this.asm;
-    const ok = a.label();
-    const word = (): void => {
-      a.mov(rdx, rax);
-      if (bytes) a.shr(rdx, 3);
-    };
-    word();
-    a.sub(rdx, mem(r15, 8 * Header.StaticStart))
-      .cmp(rdx, mem(r15, 8 * Header.StaticWords))
-      .jb(ok);
-    word();
-    a.sub(rdx, mem(r15, 8 * Header.StackStart))
-      .cmp(rdx, mem(r15, 8 * Header.StackWords))
-      .jae(this.#errors.address)
-      .bind(ok);
+    const scale = bytes ? 8 : 1;
+    const cold = a.label();
+    const back = a.label();
+    a.lea(rdx, mem(rax, -HEADER_WORDS * scale))
+      .cmp(rdx, (this.#functionTable - HEADER_WORDS) * scale)
+      .jae(cold)
+      .bind(back);
+    this.#cold.push(() => {
+      a.bind(cold).mov(rdx, rax);
+      if (bytes) a.sar(rdx, 3);
+      a.sub(rdx, mem(r15, 8 * Header.StackStart))
+        .cmp(rdx, mem(r15, 8 * Header.StackWords))
+        .jae(this.#errors.address)
+        .jmp(back);
+    });
   }
 
   loadIndirect(): void {
     this.#check();
-    this.asm.shl(rax, 3).mov(rax, mem(rax));
+    this.asm.mov(rax, mem(r15, rax, 8));
   }
 
   storeIndirect(): void {
     const value = this.#registerOfB();
     this.#check();
-    this.asm.shl(rax, 3).mov(mem(rax), value);
+    this.asm.mov(mem(r15, rax, 8), value);
   }
 
   slotAddress(slot: number): void {
-    // A slot whose address is taken is never in a register.
-    this.asm.lea(rax, this.#memorySlot(slot)).shr(rax, 3);
+    // A slot whose address is taken is never in a register. Word
+    // addresses count from the static memory's start, here downwards.
+    this.asm.lea(rax, this.#memorySlot(slot)).sub(rax, r15).sar(rax, 3);
   }
 
   loadStatic(word: number): void {
@@ -541,7 +549,8 @@ export class X86Target implements Target<Label> {
   }
 
   staticAddress(word: number): void {
-    this.asm.lea(rax, mem(r15, 8 * word)).shr(rax, 3);
+    // Word addresses count from the static memory's start.
+    this.constant(BigInt(word));
   }
 
   byteAddress(): void {
@@ -551,13 +560,13 @@ export class X86Target implements Target<Label> {
 
   loadByte(): void {
     this.#check(true);
-    this.asm.movzx(eax, byte(mem(rax)));
+    this.asm.movzx(eax, byte(mem(r15, rax, 1)));
   }
 
   storeByte(): void {
     this.#materializeB();
     this.#check(true);
-    this.asm.mov(byte(mem(rax)), cl);
+    this.asm.mov(byte(mem(r15, rax, 1)), cl);
   }
 
   callIndirect(slot: number, args: Argument[]): void {
