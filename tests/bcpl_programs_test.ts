@@ -382,6 +382,38 @@ LET start() = VALOF
   );
 });
 
+Deno.test("locals hide manifests, a block's MANIFEST and STATIC are its own, ENDCASE leaves a SWITCHON from a loop, getvec(maxint) is 0", () => {
+  const source = `GET "libhdr"
+LET a() = VALOF { MANIFEST { k = 5 }; RESULTIS k }
+LET b(k) = k * 2
+LET c(ug) = ug + 1
+LET s1() = VALOF { STATIC { count = 0 }; count := count + 1; RESULTIS count }
+LET s2() = VALOF { STATIC { count = 100 }; count := count + 1; RESULTIS count }
+LET start() = VALOF
+{ LET n = 0
+  writef("%n %n %n*n", a(), b(3), c(7))
+  s1(); writef("%n %n*n", s1(), s2())
+  SWITCHON 1 INTO { CASE 1: FOR i = 1 TO 10 DO { n := n + i; IF i = 3 DO ENDCASE }; n := 1000 }
+  writef("n = %n*n", n)
+  writef("%n %n*n", getvec(maxint), getvec(10) > 0)
+  RESULTIS 0
+}`;
+  assert.equal(both(source).output, "5 6 8\n2 101\nn = 6\n0 -1\n");
+});
+
+Deno.test("a callee may use the parameters its caller did not pass as locals (Windows x64: their homes are the caller's to reserve)", () => {
+  const source =
+    `LET f(a, b, c, d, e, g, h) = VALOF { e, g, h := 111, 222, 333; RESULTIS a + e }
+LET start() = VALOF
+{ LET x, y = 5, 6
+  LET q = @x
+  LET r = f(1) + f(2, 3)
+  LET t = f
+  RESULTIS r + t(10) + x * 1000 + y * 100000
+}`;
+  assert.equal(both(source).result, 112n + 113n + 121n + 5000n + 600000n);
+});
+
 Deno.test("rdch reads the input, then gives endstreamch", () => {
   const source = `GET "libhdr"
 LET start() = VALOF

@@ -99,7 +99,7 @@ Deno.test("examples/bcpl/demo.ts runs demo.b and times three ways (--quick)", as
     new RegExp(
       // A fast call where the platform can make one with the permissions
       // given (the demo has --allow-ffi alone), else an ordinary FFI call.
-      `^BCPL on ${target}: demo.b compiled to \\d+ bytes \\(fib, factorial, primes, start\\), committed with CodeBuffer, entered by (a fast call|an FFI call)\n`,
+      `^BCPL on ${target}: demo.b compiled to \\d+ bytes \\(fib, factorial, primes, start, newline, writes, writed, writen\\), committed with CodeBuffer, entered by (a fast call|an FFI call)\n`,
     ),
   );
   assert.match(result.stdout, /^start\(\) returned 0$/m);

@@ -536,10 +536,7 @@ export function generate<L>(
     depth: number,
   ): void {
     context.loops.push({ exit, next });
-    const switches = context.switches;
-    context.switches = [];
     command(body, context, depth);
-    context.switches = switches;
     context.loops.pop();
   }
 

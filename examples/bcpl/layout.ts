@@ -577,13 +577,13 @@ class FunctionLayout {
     }
   }
 
-  /** A loop body: BREAK and LOOP belong to it, not to a SWITCHON around. */
+  /**
+   * A loop body: BREAK and LOOP belong to it; ENDCASE still leaves the
+   * SWITCHON around it.
+   */
   #loop(body: Command): number {
     this.#loops++;
-    const switches = this.#switches;
-    this.#switches = [];
     const needs = this.#command(body);
-    this.#switches = switches;
     this.#loops--;
     return needs;
   }
@@ -685,6 +685,9 @@ class FunctionLayout {
           kind: "function",
           index,
         };
+        // The callee owns homes for all its parameters (Windows x64),
+        // passed or not.
+        this.#maxCallArguments = Math.max(this.#maxCallArguments, params);
         return this.#arguments(expr.args, 0);
       }
     }
@@ -696,6 +699,8 @@ class FunctionLayout {
       );
     }
     expr.target = { kind: "indirect" };
+    // Whatever it calls may have as many parameters as any function.
+    this.#maxCallArguments = MAX_PARAMETERS;
     return Math.max(1 + this.#expr(callee), this.#arguments(expr.args, 1));
   }
 

@@ -148,7 +148,7 @@ LET writef(format, a, b, c, d, e, f, g, h, i, j, k) BE
 LET getvec(n) = VALOF
 { LET size = n + 2
   LET prev, p = 0, heap.free
-  IF n < 0 RESULTIS 0
+  IF n < 0 | n > maxint - 2 RESULTIS 0
   UNTIL p = 0 DO
   { IF !p >= size DO
     { TEST prev = 0 THEN heap.free := p!1 ELSE prev!1 := p!1

@@ -87,6 +87,20 @@ class Parser {
   #index = 0;
   /** Inside the parts of a SLCT, which an OF ends. */
   #selecting = 0;
+  /**
+   * Names declared inside functions, innermost scope last: a local or
+   * parameter (which hides a manifest of the same name), a block's
+   * manifest, or a block's static (renamed, so that each block has its
+   * own).
+   */
+  #scopes: Map<
+    string,
+    { kind: "local" } | { kind: "manifest"; value: bigint } | {
+      kind: "static";
+      name: string;
+    }
+  >[] = [];
+  static #statics = 0;
   /** The GET headers already read, so that each is read once. */
   static readonly #got = new WeakMap<Program, Set<string>>();
 
@@ -185,7 +199,9 @@ class Parser {
 
   #manifest(): void {
     this.#items("MANIFEST", "=", (name, value) => {
-      this.manifests.set(name.text, value);
+      const scope = this.#scopes.at(-1);
+      if (scope) scope.set(name.text, { kind: "manifest", value });
+      else this.manifests.set(name.text, value);
     });
   }
 
@@ -202,8 +218,12 @@ class Parser {
 
   #static(): void {
     this.#items("STATIC", "=", (name, value) => {
+      const scope = this.#scopes.at(-1);
+      // A block's static is its own: named apart from every other.
+      const internal = scope ? `${name.text}#${++Parser.#statics}` : name.text;
+      if (scope) scope.set(name.text, { kind: "static", name: internal });
       const decl: StaticDecl = {
-        name: name.text,
+        name: internal,
         value,
         position: name.position,
       };
@@ -212,6 +232,20 @@ class Parser {
   }
 
   #function(): FunctionDecl {
+    // A function sees the manifests and statics of the blocks around it,
+    // but not their locals (BCPL has no free variables).
+    const outer = this.#scopes;
+    this.#scopes = outer.map((scope) =>
+      new Map([...scope].filter(([, entry]) => entry.kind !== "local"))
+    );
+    try {
+      return this.#functionBody();
+    } finally {
+      this.#scopes = outer;
+    }
+  }
+
+  #functionBody(): FunctionDecl {
     const name = this.#name();
     this.#expectSymbol("(");
     const params: string[] = [];
@@ -219,6 +253,9 @@ class Parser {
       do params.push(this.#name().text); while (this.#acceptSymbol(","));
     }
     this.#expectSymbol(")");
+    this.#scopes.push(
+      new Map(params.map((param) => [param, { kind: "local" as const }])),
+    );
     if (this.#acceptSymbol("=")) {
       return {
         name: name.text,
@@ -325,15 +362,14 @@ class Parser {
             this.#fail("the step of a FOR loop cannot be 0", position);
           }
           this.#expectDo("DO");
-          return {
-            kind: "for",
-            name,
-            from,
-            to,
-            by,
-            body: this.#command(),
-            position,
-          };
+          this.#scopes.push(new Map([[name, { kind: "local" }]]));
+          let body: Command;
+          try {
+            body = this.#command();
+          } finally {
+            this.#scopes.pop();
+          }
+          return { kind: "for", name, from, to, by, body, position };
         }
         case "SWITCHON": {
           this.#next();
@@ -470,6 +506,7 @@ class Parser {
       if (size < 0n || size > 1_000_000n) {
         this.#fail("VEC size must be a constant 0..1000000", position);
       }
+      this.#declareLocals(names);
       return [{ kind: "vec", name: names[0].text, size, position }];
     }
     const values = [this.#expression()];
@@ -477,6 +514,7 @@ class Parser {
     if (values.length !== names.length) {
       this.#fail(`${names.length} names but ${values.length} values`, position);
     }
+    this.#declareLocals(names);
     return names.map((name, index) => ({
       kind: "let",
       name: name.text,
@@ -485,7 +523,22 @@ class Parser {
     }));
   }
 
+  /** Names a LET declares hide manifests from here to the block's end. */
+  #declareLocals(names: Token[]): void {
+    const scope = this.#scopes.at(-1);
+    for (const name of names) scope?.set(name.text, { kind: "local" });
+  }
+
   #block(): Command {
+    this.#scopes.push(new Map());
+    try {
+      return this.#blockBody();
+    } finally {
+      this.#scopes.pop();
+    }
+  }
+
+  #blockBody(): Command {
     const position = this.#peek().position;
     const close = this.#open();
     const body: Command[] = [];
@@ -752,6 +805,15 @@ class Parser {
         }
         return { kind: "string", bytes: token.bytes!, position };
       case "name": {
+        for (let index = this.#scopes.length - 1; index >= 0; index--) {
+          const found = this.#scopes[index].get(token.text);
+          if (found === undefined) continue;
+          if (found.kind === "manifest") {
+            return { kind: "number", value: found.value, position };
+          }
+          const name = found.kind === "static" ? found.name : token.text;
+          return { kind: "name", name, position };
+        }
         const constant = this.manifests.get(token.text);
         return constant === undefined
           ? { kind: "name", name: token.text, position }
