@@ -414,6 +414,14 @@ LET start() = VALOF
   assert.equal(both(source).result, 112n + 113n + 121n + 5000n + 600000n);
 });
 
+Deno.test("a write past a vector's end in a deep frame never reaches a return address: vectors live in the frame stack", () => {
+  const source = `GET "libhdr"
+LET f() = VALOF { LET v = VEC 1; FOR i = 0 TO 6 DO v!i := 0; RESULTIS 0 }
+LET g(n) = n = 0 -> f(), g(n - 1) + 1
+LET start() = VALOF { g(50); writef("survived*n"); RESULTIS 0 }`;
+  assert.equal(both(source).output, "survived\n");
+});
+
 Deno.test("rdch reads the input, then gives endstreamch", () => {
   const source = `GET "libhdr"
 LET start() = VALOF

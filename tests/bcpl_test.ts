@@ -605,8 +605,14 @@ Deno.test({
   async fn(): Promise<void> {
     // The check must be able to fail: each convention's code, taken for
     // the other's, breaks its rules where the two differ.
+    // Vectors live in the frame stack: a frame of a page or more takes
+    // 600 scalar locals.
+    const names = Array.from({ length: 600 }, (_, n) => `x${n}`);
+    const wide = `\nLET wide() = VALOF { LET ${names.join(", ")} = ${
+      names.map((_, n) => n).join(", ")
+    }\n RESULTIS ${names.join(" + ")} }\n`;
     const checked = check(
-      Deno.readTextFileSync(path("tests/bcpl/frames.b")),
+      Deno.readTextFileSync(path("tests/bcpl/frames.b")) + wide,
       "frames.b",
     );
     const sysv = await violations(
@@ -622,7 +628,7 @@ Deno.test({
         /^start at .*: uses the shadow space \(0 bytes above rsp\)$/,
         /^start at .*: writes callee-saved rdi without saving it$/,
         /^start at .*: 0 of 2 stack arguments stored$/,
-        /^deep at .*: a 40\d\d\d-byte frame is not probed page by page$/,
+        /^wide at .*: a \d+-byte frame is not probed page by page$/,
       ]
     ) {
       assert.ok(

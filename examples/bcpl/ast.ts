@@ -267,6 +267,14 @@ export interface FrameLayout {
    * -1 for the frame.
    */
   registers?: number[];
+  /**
+   * Filled in by the register allocator for native code: for each slot
+   * (vectors included), its word in the function's area of the frame
+   * stack (memory.ts), or -1 for the machine frame; and the area's size.
+   * Vectors and slots whose address is taken live there.
+   */
+  area?: number[];
+  areaWords?: number;
 }
 
 /** `GLOBAL { name: n }`: a name for global word n. */

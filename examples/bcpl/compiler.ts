@@ -291,6 +291,9 @@ export class NativeProgram implements Disposable {
     memory[globalWord(LoaderGlobal.GlobalSize)] = BigInt(GLOBAL_WORDS);
     memory[globalWord(LoaderGlobal.HeapTop)] = heap;
     memory[globalWord(LoaderGlobal.HeapEnd)] = heap + BigInt(HEAP_WORDS);
+    // Native frames' vectors and address-taken slots, after the heap.
+    memory[Header.FrameTop] = heap + BigInt(HEAP_WORDS);
+    memory[Header.FrameEnd] = BigInt(this.#compiled.codeBase);
     for (const { number, index } of globalFunctions) {
       memory[globalWord(number)] = FUNCTION_TAG + BigInt(index);
     }

@@ -24,6 +24,7 @@ import {
   GLOBAL_WORDS,
   globalWord,
   HEADER_WORDS,
+  HEAP_WORDS,
   LABEL_TAG,
   LoaderGlobal,
 } from "./memory.ts";
@@ -76,8 +77,8 @@ export function interpret(
 ): bigint {
   const data = program.data!;
   const heapBase = DATA_BASE + data.length;
-  // The code tables after the heap are native code's; BCPL cannot reach
-  // them (nor the header), here as there.
+  // After the heap: native code's frame stack (unused here, reachable as
+  // there), then the code tables, which BCPL cannot reach (nor the header).
   const heapEnd = program.codeBase!;
   const stackBase = heapEnd + program.codeWords!;
   const memory = new BigInt64Array(stackBase + STACK_WORDS);
@@ -85,7 +86,7 @@ export function interpret(
   memory.set(data, DATA_BASE);
   memory[globalWord(LoaderGlobal.GlobalSize)] = BigInt(GLOBAL_WORDS);
   memory[globalWord(LoaderGlobal.HeapTop)] = BigInt(heapBase);
-  memory[globalWord(LoaderGlobal.HeapEnd)] = BigInt(heapEnd);
+  memory[globalWord(LoaderGlobal.HeapEnd)] = BigInt(heapBase + HEAP_WORDS);
   for (const { number, index } of program.globalFunctions!) {
     memory[globalWord(number)] = FUNCTION_TAG + BigInt(index);
   }

@@ -12,6 +12,7 @@ import type { Command, Expr, FunctionDecl, Place, Program } from "./ast.ts";
 import { BcplError, type Position } from "./lexer.ts";
 import {
   DATA_BASE,
+  FRAME_STACK_WORDS,
   GLOBAL_WORDS,
   globalWord,
   HEAP_WORDS,
@@ -163,7 +164,7 @@ export function layOut(program: Program): number {
   });
   // The landing table comes last, its size known only now: two words each,
   // the code address and the marker's offset from the level.
-  const codeBase = DATA_BASE + data.length + HEAP_WORDS;
+  const codeBase = DATA_BASE + data.length + HEAP_WORDS + FRAME_STACK_WORDS;
   for (const table of jumpTables) table.word += codeBase;
   program.landingBase = codeBase + codeWords;
   codeWords += 2 * program.landings.length;

@@ -2,12 +2,12 @@
  * The static memory of a BCPL program, the same in native code and in the
  * interpreter: a block of 64-bit words holding a small header, the global
  * vector, the program's data (statics, tables, strings), the heap `getvec`
- * allocates from, then the code tables (the function table, SWITCHON jump
- * tables, the landing table). Native code reaches it through a register;
- * BCPL addresses are word addresses counted from the block's start (the
- * stack's are below or above it). BCPL code may
- * reach the globals, the data and the heap, and its stack, but not the
- * header or the code tables: every `!` and `%` is checked.
+ * allocates from, native code's frame stack, then the code tables (the
+ * function table, SWITCHON jump tables, the landing table). Native code
+ * reaches it through a register; BCPL addresses are word addresses counted
+ * from the block's start (the interpreter's stack follows the block). BCPL
+ * code may reach the globals, the data, the heap and the frame stack, but
+ * not the header or the code tables: every `!` and `%` is checked.
  *
  * @module
  */
@@ -20,9 +20,9 @@ export const enum Header {
   Callback = 1,
   SavedStack = 2,
   Result = 3,
-  /** The word address of the stack's limit and the stack's words. */
-  StackStart = 6,
-  StackWords = 7,
+  /** The frame stack's top (a word address) and its end. */
+  FrameTop = 4,
+  FrameEnd = 5,
 }
 /** Words in the global vector (global n is word HEADER_WORDS + n). */
 export const GLOBAL_WORDS = 1000;
@@ -30,6 +30,12 @@ export const GLOBAL_WORDS = 1000;
 export const DATA_BASE = HEADER_WORDS + GLOBAL_WORDS;
 /** Words of heap for getvec. */
 export const HEAP_WORDS = 1 << 20;
+/**
+ * Words of frame stack, after the heap: native code keeps the vectors and
+ * the address-taken locals of its frames there, in BCPL's reach, so that
+ * `!` and `%` never touch the machine stack (its return addresses).
+ */
+export const FRAME_STACK_WORDS = 1 << 17;
 
 /**
  * A function's value is this plus its number: a call through a value

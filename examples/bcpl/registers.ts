@@ -59,6 +59,25 @@ export function allocateRegisters(
     const registers = new Array<number>(layout.scalarSlots).fill(-1);
     chosen.forEach((slot, register) => (registers[slot] = register));
     layout.registers = registers;
+    // The frame-stack area: address-taken slots (the parameters first, in
+    // order, so that @a walks them), then the vectors. A function longjump
+    // may land in always has one (maybe empty): the landing restores the
+    // frame stack's top from it.
+    const area = new Array<number>(layout.totalSlots).fill(-1);
+    let words = 0;
+    for (
+      const slot of [...pinned].filter((s) => s < layout.scalarSlots).sort((
+        a,
+        b,
+      ) => a - b)
+    ) {
+      area[slot] = words++;
+    }
+    for (let slot = layout.scalarSlots; slot < layout.totalSlots; slot++) {
+      area[slot] = words++;
+    }
+    layout.area = area;
+    layout.areaWords = words;
   });
 }
 

@@ -94,8 +94,12 @@ export class A64Target implements Target<Label> {
   };
   /** The function table's first static word: the end of BCPL's reach. */
   #functionTable = 0;
-  /** Out-of-line paths of the current function, emitted after it. */
-  #cold: (() => void)[] = [];
+  /** The current function's slots in its frame-stack area, by slot. */
+  #area: number[] = [];
+  #areaWords = 0;
+  #hasArea = false;
+  /** The frame slot (past the scalars) that holds the area's address. */
+  #areaBase = 0;
   /** Where exits go: back to the entry's frame, status in x0. */
   readonly #unwind = this.asm.label();
   /** How many slots may live in registers (registers.ts). */
@@ -151,9 +155,7 @@ export class A64Target implements Target<Label> {
       .mov(x9, sp).str(x9, mem(x28, 16))
       .mov(x10, STACK_BYTES).sub(x9, x9, x10).str(x9, mem(x28, 0))
       // The stack's words, for the checks of ! and %.
-      .sub(x9, x9, x28).asr(x9, x9, 3)
-      .str(x9, mem(x28, 8 * Header.StackStart))
-      .mov(x9, STACK_BYTES / 8).str(x9, mem(x28, 8 * Header.StackWords))
+
       .bl(start)
       .str(x0, mem(x28, 24))
       .mov(x0, 0)
@@ -191,9 +193,15 @@ export class A64Target implements Target<Label> {
     this.#saved = layout.landing
       ? SLOT_REGISTERS
       : [...new Set(this.#inRegisters.values())];
-    // The saved registers at the top of the frame, just below x29.
+    this.#area = layout.area ?? [];
+    this.#areaWords = layout.areaWords ?? 0;
+    this.#hasArea = this.#areaWords > 0 || layout.landing;
+    // The scalars, a word for the frame-stack area's address (vectors live
+    // in the area), and the saved registers at the top, just below x29.
+    this.#areaBase = layout.scalarSlots;
     const frame = Math.ceil(
-      (this.#outgoing + 8 * layout.totalSlots + 8 * this.#saved.length) / 16,
+      (this.#outgoing + 8 * (layout.scalarSlots + 1) +
+        8 * this.#saved.length) / 16,
     ) * 16;
     this.#frame = frame;
     const a = this.asm.stp(x29, x30, pre(sp, -16)).mov(x29, sp);
@@ -202,6 +210,16 @@ export class A64Target implements Target<Label> {
     this.#saved.forEach((register, index) => {
       a.stur(register, mem(x29, -8 * (index + 1)));
     });
+    if (this.#hasArea) {
+      // The function's area of the frame stack (x9-x11 carry no argument).
+      a.ldp(x10, x11, mem(x28, 8 * Header.FrameTop));
+      if (this.#areaWords <= MAX_SLOT) a.add(x9, x10, this.#areaWords);
+      else a.mov(x9, this.#areaWords).add(x9, x10, x9);
+      a.cmp(x9, x11)
+        .bcond("hi", this.#errors.stack)
+        .str(x9, mem(x28, 8 * Header.FrameTop))
+        .str(x10, this.#areaBaseSlot());
+    }
     for (let index = 0; index < Math.min(params, registers); index++) {
       this.#storeSlot(index, ARGUMENT_REGISTERS[index]);
     }
@@ -246,6 +264,11 @@ export class A64Target implements Target<Label> {
   }
 
   epilogue(): void {
+    if (this.#hasArea) {
+      // The area goes back to the frame stack (x0 holds the result).
+      this.asm.ldr(x10, this.#areaBaseSlot())
+        .str(x10, mem(x28, 8 * Header.FrameTop));
+    }
     if (this.#marker !== undefined) {
       // Returned: no longer somewhere to land.
       this.asm.str(xzr, this.#slot(this.#marker));
@@ -254,8 +277,6 @@ export class A64Target implements Target<Label> {
       this.asm.ldur(register, mem(x29, -8 * (index + 1)));
     });
     this.asm.mov(sp, x29).ldp(x29, x30, post(sp, 16)).ret();
-    for (const emit of this.#cold) emit();
-    this.#cold = [];
   }
 
   constant(value: bigint): void {
@@ -380,31 +401,16 @@ export class A64Target implements Target<Label> {
 
   /**
    * Stops the program unless the word address in x0 (a byte address, with
-   * `bytes`) is the program's: its globals, data and heap (static words
-   * HEADER_WORDS up to the code tables), or its stack. The first is one
-   * compare on the way; the stack's is out of line, after the function.
-   * x9-x11 are free here.
+   * `bytes`) is the program's: its globals, data, heap and frame stack,
+   * static words HEADER_WORDS up to the code tables. x9 and x10 are free
+   * here.
    */
   #check(bytes = false): void {
-    const a = this.asm;
     const scale = bytes ? 8 : 1;
-    const cold = a.label();
-    const back = a.label();
-    a.sub(x9, x0, HEADER_WORDS * scale)
+    this.asm.sub(x9, x0, HEADER_WORDS * scale)
       .mov(x10, (this.#functionTable - HEADER_WORDS) * scale)
       .cmp(x9, x10)
-      .bcond("hs", cold)
-      .bind(back);
-    this.#cold.push(() => {
-      a.bind(cold);
-      if (bytes) a.asr(x9, x0, 3);
-      else a.mov(x9, x0);
-      a.ldp(x10, x11, mem(x28, 8 * Header.StackStart))
-        .sub(x9, x9, x10)
-        .cmp(x9, x11)
-        .bcond("hs", this.#errors.address)
-        .b(back);
-    });
+      .bcond("hs", this.#errors.address);
   }
 
   loadIndirect(): void {
@@ -419,9 +425,11 @@ export class A64Target implements Target<Label> {
   }
 
   slotAddress(slot: number): void {
-    // Word addresses count from the static memory's start, here downwards.
-    this.#addToSp(this.#outgoing + 8 * slot, x0);
-    this.asm.sub(x0, x0, x28).asr(x0, x0, 3);
+    // A slot whose address is taken lives in the frame-stack area.
+    const word = this.#area[slot];
+    this.asm.ldr(x0, this.#areaBaseSlot());
+    if (word <= MAX_SLOT) this.asm.add(x0, x0, word);
+    else this.asm.mov(x9, word).add(x0, x0, x9);
   }
 
   /** A static word as a memory operand (x9 helps past 4095 words). */
@@ -531,8 +539,13 @@ export class A64Target implements Target<Label> {
 
   bindLanding(label: Label): void {
     // sp is the level; the frame record is the function's frame above it.
+    // The frame stack's top goes back to the end of this function's area.
     this.asm.bind(label);
     this.#addToSp(this.#frame, x29);
+    this.asm.ldr(x10, this.#areaBaseSlot());
+    if (this.#areaWords <= MAX_SLOT) this.asm.add(x10, x10, this.#areaWords);
+    else this.asm.mov(x9, this.#areaWords).add(x10, x10, x9);
+    this.asm.str(x10, mem(x28, 8 * Header.FrameTop));
   }
 
   call(label: Label, args: Argument[]): void {
@@ -560,7 +573,25 @@ export class A64Target implements Target<Label> {
     this.asm.mov(x1, x0).mov(x0, op).ldr(x16, mem(x28, 8)).blr(x16);
   }
 
+  /** Where the frame keeps the address of the function's area. */
+  #areaBaseSlot(): ReturnType<typeof mem> {
+    return mem(sp, this.#outgoing + 8 * this.#areaBase);
+  }
+
+  /**
+   * A slot in memory: in the function's frame-stack area (its address in
+   * x10 first), or in the frame.
+   */
   #slot(slot: number): ReturnType<typeof mem> {
+    const word = this.#area[slot] ?? -1;
+    if (word >= 0) {
+      this.asm.ldr(x10, this.#areaBaseSlot())
+        .lsl(x10, x10, 3)
+        .add(x10, x28, x10);
+      if (word <= MAX_SLOT) return mem(x10, 8 * word);
+      this.asm.mov(x11, word);
+      return mem(x10, x11, 3);
+    }
     slot += this.#outgoing / 8;
     if (slot > MAX_SLOT) {
       throw new RangeError(

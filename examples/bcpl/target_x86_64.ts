@@ -124,8 +124,12 @@ export class X86Target implements Target<Label> {
   };
   /** The function table's first static word: the end of BCPL's reach. */
   #functionTable = 0;
-  /** Out-of-line paths of the current function, emitted after it. */
-  #cold: (() => void)[] = [];
+  /** The current function's slots in its frame-stack area, by slot. */
+  #area: number[] = [];
+  #areaWords = 0;
+  #hasArea = false;
+  /** Where, from rsp, the current function keeps its area's address. */
+  #areaBase = 0;
   /** Where exits go: back to the entry's frame, status in eax. */
   readonly #unwind = this.asm.label();
   /** How many functions the function table holds. */
@@ -198,9 +202,6 @@ export class X86Target implements Target<Label> {
     if (shadowSpace + pad > 0) a.sub(rsp, shadowSpace + pad);
     a.mov(mem(r15, 16), rsp)
       .mov(rax, rsp).sub(rax, STACK_BYTES).mov(mem(r15, 0), rax)
-      // The stack's words, for the checks of ! and %.
-      .sub(rax, r15).sar(rax, 3).mov(mem(r15, 8 * Header.StackStart), rax)
-      .mov(rax, STACK_BYTES / 8).mov(mem(r15, 8 * Header.StackWords), rax)
       .call(start)
       .mov(mem(r15, 24), rax)
       .xor(eax, eax)
@@ -241,7 +242,13 @@ export class X86Target implements Target<Label> {
     this.#saved = layout.landing
       ? available
       : [...new Set(this.#inRegisters.values())];
-    const ownSlots = layout.totalSlots - (this.#homed ? params : 0);
+    this.#area = layout.area ?? [];
+    this.#areaWords = layout.areaWords ?? 0;
+    this.#hasArea = this.#areaWords > 0 || layout.landing;
+    // The scalars, and a word for the frame-stack area's address; vectors
+    // live in the area.
+    const ownSlots = layout.scalarSlots - (this.#homed ? params : 0) + 1;
+    this.#areaBase = this.#outgoing + 8 * (ownSlots - 1);
     // With the return address and the pushes, the frame keeps rsp 16-byte
     // aligned for calls.
     const above = 8 + 8 * this.#saved.length;
@@ -270,6 +277,28 @@ export class X86Target implements Target<Label> {
     a.cmp(rsp, mem(r15, 0)).jb(this.#errors.stack);
     if (this.convention.name === "win64" && this.#frame >= PROBE_BYTES) {
       this.#probe();
+    }
+    if (this.#hasArea) {
+      // The function's area of the frame stack (r10 and r11 carry no
+      // argument in either convention).
+      a.mov(r11, mem(r15, 8 * Header.FrameTop))
+        .lea(r10, mem(r11, this.#areaWords))
+        .cmp(r10, mem(r15, 8 * Header.FrameEnd))
+        .ja(this.#errors.stack)
+        .mov(mem(r15, 8 * Header.FrameTop), r10)
+        .mov(mem(rsp, this.#areaBase), r11);
+      if (this.#homed) {
+        // Parameters in the area: from their registers or their homes.
+        for (let slot = 0; slot < params; slot++) {
+          if (this.#area[slot] < 0) continue;
+          if (slot < registers) {
+            a.mov(this.#memorySlot(slot), integerArguments[slot]);
+          } else {
+            a.mov(rax, mem(rsp, this.#above() + 8 * slot))
+              .mov(this.#memorySlot(slot), rax);
+          }
+        }
+      }
     }
     if (this.#marker !== undefined) {
       // The level, where longjump will look for it before it lands.
@@ -332,7 +361,16 @@ export class X86Target implements Target<Label> {
     return this.#frame + 8 * this.#saved.length + 8;
   }
 
+  /**
+   * A slot in memory: in the function's frame-stack area (its address in
+   * r11 first), a parameter's home in the caller's frame, or ours.
+   */
   #memorySlot(slot: number): X86Memory {
+    const word = this.#area[slot] ?? -1;
+    if (word >= 0) {
+      this.asm.mov(r11, mem(rsp, this.#areaBase));
+      return mem(r15, r11, 8, 8 * word);
+    }
     if (this.#homed && slot < this.#params) {
       return mem(rsp, this.#above() + 8 * slot);
     }
@@ -341,6 +379,11 @@ export class X86Target implements Target<Label> {
   }
 
   epilogue(): void {
+    if (this.#hasArea) {
+      // The area goes back to the frame stack (rax holds the result).
+      this.asm.mov(r11, mem(rsp, this.#areaBase))
+        .mov(mem(r15, 8 * Header.FrameTop), r11);
+    }
     if (this.#marker !== undefined) {
       // Returned: no longer somewhere to land (rax holds the result).
       this.asm.xor(ecx, ecx).mov(this.#memorySlot(this.#marker), rcx);
@@ -348,8 +391,6 @@ export class X86Target implements Target<Label> {
     this.asm.add(rsp, this.#frame);
     for (const register of this.#saved.toReversed()) this.asm.pop(register);
     this.asm.ret();
-    for (const emit of this.#cold) emit();
-    this.#cold = [];
   }
 
   constant(value: bigint): void {
@@ -493,28 +534,15 @@ export class X86Target implements Target<Label> {
 
   /**
    * Stops the program unless the word address in rax (a byte address,
-   * with `bytes`) is the program's: its globals, data and heap (static
-   * words HEADER_WORDS up to the code tables), or its stack. The first is
-   * one compare on the way; the stack's is out of line, after the
-   * function. rdx is free here.
+   * with `bytes`) is the program's: its globals, data, heap and frame
+   * stack, static words HEADER_WORDS up to the code tables. One compare
+   * with a constant. rdx is free here.
    */
   #check(bytes = false): void {
-    const a = this.asm;
     const scale = bytes ? 8 : 1;
-    const cold = a.label();
-    const back = a.label();
-    a.lea(rdx, mem(rax, -HEADER_WORDS * scale))
+    this.asm.lea(rdx, mem(rax, -HEADER_WORDS * scale))
       .cmp(rdx, (this.#functionTable - HEADER_WORDS) * scale)
-      .jae(cold)
-      .bind(back);
-    this.#cold.push(() => {
-      a.bind(cold).mov(rdx, rax);
-      if (bytes) a.sar(rdx, 3);
-      a.sub(rdx, mem(r15, 8 * Header.StackStart))
-        .cmp(rdx, mem(r15, 8 * Header.StackWords))
-        .jae(this.#errors.address)
-        .jmp(back);
-    });
+      .jae(this.#errors.address);
   }
 
   loadIndirect(): void {
@@ -529,9 +557,8 @@ export class X86Target implements Target<Label> {
   }
 
   slotAddress(slot: number): void {
-    // A slot whose address is taken is never in a register. Word
-    // addresses count from the static memory's start, here downwards.
-    this.asm.lea(rax, this.#memorySlot(slot)).sub(rax, r15).sar(rax, 3);
+    // A slot whose address is taken lives in the frame-stack area.
+    this.asm.mov(rax, mem(rsp, this.#areaBase)).add(rax, this.#area[slot]);
   }
 
   loadStatic(word: number): void {
@@ -618,8 +645,12 @@ export class X86Target implements Target<Label> {
   }
 
   bindLanding(label: Label): void {
-    // rsp is the level: the frame is as the function's body had it.
-    this.asm.bind(label);
+    // rsp is the level: the frame is as the function's body had it. The
+    // frame stack's top goes back to the end of this function's area.
+    this.asm.bind(label)
+      .mov(r11, mem(rsp, this.#areaBase))
+      .add(r11, this.#areaWords)
+      .mov(mem(r15, 8 * Header.FrameTop), r11);
   }
 
   call(label: Label, args: Argument[]): void {
