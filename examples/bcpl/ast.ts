@@ -319,3 +319,27 @@ export interface Program {
   codeBase?: number;
   codeWords?: number;
 }
+
+/**
+ * Calls `visit` with every node under `root` (commands and expressions
+ * alike, `root` included): anything with a `kind`, reached through fields
+ * and arrays.
+ *
+ * @param root A node, or an array of them.
+ * @param visit Called once per node reached (a node reached twice, such as
+ *   a CASE the layout lists in its SWITCHON too, twice).
+ */
+export function forEachNode(
+  root: unknown,
+  visit: (node: { kind: string } & Record<string, unknown>) => void,
+): void {
+  if (typeof root !== "object" || root === null) return;
+  if (Array.isArray(root)) {
+    for (const item of root) forEachNode(item, visit);
+    return;
+  }
+  if (!("kind" in root)) return;
+  const node = root as { kind: string } & Record<string, unknown>;
+  visit(node);
+  for (const value of Object.values(node)) forEachNode(value, visit);
+}

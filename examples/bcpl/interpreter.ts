@@ -13,6 +13,7 @@ import {
   type BinaryOp,
   type Command,
   type Expr,
+  forEachNode,
   type Place,
   type Program,
   RELATIONS,
@@ -103,16 +104,11 @@ export function interpret(
     const params = fn.params.length;
     // Labels anywhere in the function, inside VALOF expressions too.
     const labels = new Map<string, Command>();
-    const findLabels = (node: unknown): void => {
-      if (typeof node !== "object" || node === null) return;
-      if (Array.isArray(node)) return node.forEach(findLabels);
-      const record = node as { kind?: unknown; name?: unknown };
-      if (record.kind === "labelled") {
-        labels.set(record.name as string, node as Command);
+    forEachNode(fn.body, (node) => {
+      if (node.kind === "labelled") {
+        labels.set(node.name as string, node as Command);
       }
-      if ("kind" in record) Object.values(record).forEach(findLabels);
-    };
-    findLabels(fn.body);
+    });
     // The body as a command where it is one (a routine, or `= VALOF c`),
     // so that longjump can enter it at a label.
     const valof = fn.body.kind === "expression" &&

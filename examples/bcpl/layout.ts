@@ -8,7 +8,14 @@
  * @module
  */
 
-import type { Command, Expr, FunctionDecl, Place, Program } from "./ast.ts";
+import {
+  type Command,
+  type Expr,
+  forEachNode,
+  type FunctionDecl,
+  type Place,
+  type Program,
+} from "./ast.ts";
 import { BcplError, type Position } from "./lexer.ts";
 import {
   DATA_BASE,
@@ -225,94 +232,25 @@ function usedFunctions(program: Program, fail: Fail): FunctionDecl[] {
 /** The names assigned to, or whose address is taken, anywhere. */
 function changedNames(program: Program): Set<string> {
   const found = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (typeof node !== "object" || node === null) return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const record = node as Record<string, unknown>;
-    const target = record.kind === "assign"
-      ? record.target
-      : record.kind === "address"
-      ? record.operand
+  forEachNode(program.functions.map((fn) => fn.body), (node) => {
+    const target = node.kind === "assign"
+      ? node.target
+      : node.kind === "address"
+      ? node.operand
       : undefined;
     const named = target as { kind?: string; name?: string } | undefined;
     if (named?.kind === "name") found.add(named.name!);
-    if ("kind" in record) Object.values(record).forEach(visit);
-  };
-  for (const fn of program.functions) visit(fn.body);
+  });
   return found;
 }
 
 /** Every name a function mentions. */
 function namesIn(fn: FunctionDecl): Set<string> {
   const found = new Set<string>();
-  const expr = (e: Expr): void => {
-    switch (e.kind) {
-      case "name":
-        found.add(e.name);
-        return;
-      case "call":
-        expr(e.callee);
-        return e.args.forEach(expr);
-      case "valof":
-        return command(e.body);
-      case "conditional":
-        return [e.test, e.then, e.else].forEach(expr);
-      case "unary":
-      case "address":
-        return expr(e.operand);
-      case "field":
-        return expr(e.pointer);
-      case "binary":
-        expr(e.left);
-        return expr(e.right);
-      case "table":
-        return e.values.forEach(expr);
-    }
-  };
-  const command = (c: Command): void => {
-    for (const value of Object.values(c)) {
-      if (typeof value !== "object" || value === null) continue;
-      for (const item of Array.isArray(value) ? value : [value]) {
-        if (typeof item !== "object" || item === null || !("kind" in item)) {
-          continue;
-        }
-        if (isCommand(item)) command(item);
-        else expr(item as Expr);
-      }
-    }
-  };
-  if (fn.body.kind === "expression") expr(fn.body.value);
-  else command(fn.body.body);
+  forEachNode(fn.body, (node) => {
+    if (node.kind === "name") found.add(node.name as string);
+  });
   return found;
-}
-
-const COMMAND_KINDS = new Set([
-  "assign",
-  "if",
-  "test",
-  "while",
-  "repeat",
-  "for",
-  "switchon",
-  "case",
-  "default",
-  "labelled",
-  "goto",
-  "resultis",
-  "return",
-  "break",
-  "loop",
-  "endcase",
-  "finish",
-  "block",
-  "let",
-  "vec",
-]);
-
-function isCommand(node: { kind: string }): node is Command {
-  // "call" is both; a command call holds its expression in `call`.
-  return COMMAND_KINDS.has(node.kind) ||
-    (node.kind === "call" && "call" in node);
 }
 
 class FunctionLayout {
@@ -341,17 +279,11 @@ class FunctionLayout {
   ) {}
 
   run(): void {
-    const findLabels = (node: unknown): void => {
-      if (typeof node !== "object" || node === null) return;
-      if (Array.isArray(node)) return node.forEach(findLabels);
-      const record = node as { kind?: unknown };
-      if (record.kind === "labelled") {
-        const labelled = node as Command & { kind: "labelled" };
-        this.#labelled.set(labelled.name, labelled);
-      }
-      if ("kind" in record) Object.values(record).forEach(findLabels);
-    };
-    findLabels(this.fn.body);
+    forEachNode(this.fn.body, (node) => {
+      if (node.kind !== "labelled") return;
+      const labelled = node as Command & { kind: "labelled" };
+      this.#labelled.set(labelled.name, labelled);
+    });
     const params = new Map<string, number>();
     for (const name of this.fn.params) {
       if (params.has(name)) {
