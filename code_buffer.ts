@@ -71,18 +71,21 @@ interface Commit extends CodeRegion {
  * called back into JavaScript), `reset()` throws `IN_USE` and dispose
  * waits for the call to return before it unmaps the memory.
  *
+ * @tags allow-ffi
+ *
  * @example The seed's example, on either CPU
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { CodeBuffer, Instruction } from "@bcpl/jit-memory";
  *
  * const program = Deno.build.arch === "aarch64"
- *   ? [new Instruction(0xd2800000), new Instruction(0xd65f03c0)] // MOV X0, #0; RET
+ *   ? [new Instruction(0xd2800000), new Instruction(0xd65f03c0)] // mov x0, #0; ret
  *   : [new Instruction([0x31, 0xc0]), new Instruction([0xc3])]; // xor eax, eax; ret
  *
  * using buffer = new CodeBuffer();
  * buffer.commit(program);
  * const zero = buffer.asFunction({ parameters: [], result: "i64" });
- * console.log(zero()); // 0n
+ * assert.equal(zero(), 0n);
  * ```
  */
 export class CodeBuffer implements Disposable {
@@ -99,12 +102,17 @@ export class CodeBuffer implements Disposable {
    * @throws {JITMemoryManagerError} `INVALID_SIZE` for a bad capacity;
    * `SYSTEM` or `FFI_PERMISSION` when mapping fails.
    *
+   * @tags allow-ffi
+   *
    * @example Preallocating 64 KiB
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { CodeBuffer } from "@bcpl/jit-memory";
    *
    * using buffer = new CodeBuffer({ capacity: 65536 });
-   * console.log(buffer.capacity, buffer.size); // 65536 0
+   * assert.equal(buffer.capacity, 65536); // mapped now
+   * assert.equal(buffer.size, 0); // nothing committed yet
+   * assert.notEqual(buffer.getMemoryPointer(), null);
    * ```
    */
   constructor(options: CodeBufferOptions = {}) {
@@ -137,13 +145,23 @@ export class CodeBuffer implements Disposable {
    * not code, `OUT_OF_BOUNDS` when the code exceeds an explicit capacity,
    * `SYSTEM` when the OS refuses.
    *
+   * @tags allow-ffi
+   *
    * @example Committing bytes
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { CodeBuffer } from "@bcpl/jit-memory";
    *
+   * const bytes = Deno.build.arch === "aarch64"
+   *   ? new Uint8Array(new Uint32Array([0x52800540, 0xd65f03c0]).buffer) // mov w0, #42; ret
+   *   : new Uint8Array([0xb8, 0x2a, 0, 0, 0, 0xc3]); // mov eax, 42; ret
+   *
    * using buffer = new CodeBuffer();
-   * const pointer = buffer.commit(new Uint8Array([0xb8, 0x2a, 0, 0, 0, 0xc3])); // x86-64
-   * console.log(buffer.size, buffer.isCommitted()); // 6 true
+   * const pointer = buffer.commit(bytes);
+   * assert.equal(buffer.size, bytes.length);
+   * assert.equal(buffer.isCommitted(), true);
+   * assert.ok(Deno.UnsafePointer.equals(pointer, buffer.getMemoryPointer()));
+   * assert.equal(buffer.asFunction({ parameters: [], result: "i32" })(), 42);
    * ```
    */
   commit(code: Code, options?: NameOptions): Deno.PointerObject {
@@ -189,14 +207,25 @@ export class CodeBuffer implements Disposable {
    * @throws {JITMemoryManagerError} `NOT_EXECUTABLE` when nothing is
    * committed, `OUT_OF_BOUNDS`, `INVALID_ARGUMENT` for a bad definition.
    *
+   * @tags allow-ffi
+   *
    * @example Calling committed code with arguments
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { CodeBuffer, Instruction } from "@bcpl/jit-memory";
    *
+   * const add32 = Deno.build.arch === "aarch64"
+   *   ? new Instruction(0x0b010000) // add w0, w0, w1
+   *   : Deno.build.os === "windows"
+   *   ? new Instruction([0x8d, 0x04, 0x11]) // lea eax, [rcx+rdx]
+   *   : new Instruction([0x8d, 0x04, 0x37]); // lea eax, [rdi+rsi]
+   * const ret = new Instruction(Deno.build.arch === "aarch64" ? 0xd65f03c0 : [0xc3]);
+   *
    * using buffer = new CodeBuffer();
-   * buffer.commit([new Instruction([0x8d, 0x04, 0x37]), new Instruction([0xc3])]); // x86-64 lea eax, [rdi+rsi]; ret
-   * const add = buffer.asFunction({ parameters: ["i32", "i32"], result: "i32" }, 0, { fast: true });
-   * console.log(add(-2, 5)); // 3
+   * buffer.commit([add32, ret]);
+   * const definition = { parameters: ["i32", "i32"], result: "i32" } as const;
+   * const add = buffer.asFunction(definition, 0, { fast: true });
+   * assert.equal(add(-2, 5), 3);
    * ```
    */
   asFunction<const D extends Deno.ForeignFunction>(
@@ -231,15 +260,26 @@ export class CodeBuffer implements Disposable {
    * committed, `OUT_OF_BOUNDS` past the committed code, `INVALID_ARGUMENT`,
    * `IN_USE` when pages would have to be switched under running code.
    *
+   * @tags allow-ffi
+   *
    * @example Changing a constant
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { CodeBuffer, Instruction } from "@bcpl/jit-memory";
    *
+   * const arm = Deno.build.arch === "aarch64";
+   * const movResult = (n: number): Instruction =>
+   *   arm
+   *     ? new Instruction(0x52800000 | n << 5) // mov w0, #n
+   *     : new Instruction([0xb8, n, 0, 0, 0]); // mov eax, n
+   * const ret = new Instruction(arm ? 0xd65f03c0 : [0xc3]);
+   *
    * using buffer = new CodeBuffer();
-   * buffer.commit([new Instruction([0xb8, 1, 0, 0, 0]), new Instruction([0xc3])]); // x86-64 mov eax, 1; ret
+   * buffer.commit([movResult(1), ret]);
    * const f = buffer.asFunction({ parameters: [], result: "i32" });
-   * buffer.patch(0, [new Instruction([0xb8, 2, 0, 0, 0])]);
-   * console.log(f()); // 2
+   * assert.equal(f(), 1);
+   * buffer.patch(0, [movResult(2)]);
+   * assert.equal(f(), 2);
    * ```
    */
   patch(offset: number, code: Code): void {
@@ -265,15 +305,25 @@ export class CodeBuffer implements Disposable {
    * @throws {JITMemoryManagerError} `IN_USE` while the committed code is
    * running; `SYSTEM` if the OS refuses (the commit then stays as it was).
    *
+   * @tags allow-ffi
+   *
    * @example Committing twice
-   * ```ts ignore
-   * import { CodeBuffer } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodeBuffer, Instruction, JITMemoryManagerError } from "@bcpl/jit-memory";
+   *
+   * const ret = new Instruction(Deno.build.arch === "aarch64" ? 0xd65f03c0 : [0xc3]); // ret
    *
    * using buffer = new CodeBuffer();
-   * const first = buffer.commit(new Uint8Array([0xc3]));
+   * const first = buffer.commit([ret]);
+   * const f = buffer.asFunction({ parameters: [], result: "void" });
    * buffer.reset();
-   * const second = buffer.commit(new Uint8Array([0x90, 0xc3]));
-   * console.log(Deno.UnsafePointer.equals(first, second)); // true
+   * assert.throws( // the old commit's functions stop
+   *   () => f(),
+   *   (e) => e instanceof JITMemoryManagerError && e.code === "NOT_EXECUTABLE",
+   * );
+   * const second = buffer.commit([ret, ret]);
+   * assert.ok(Deno.UnsafePointer.equals(first, second)); // the same memory again
    * ```
    */
   reset(): void {
@@ -290,11 +340,16 @@ export class CodeBuffer implements Disposable {
    * @returns `true` between `commit()` and `reset()`.
    *
    * @example Before and after
-   * ```ts ignore
-   * import { CodeBuffer } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodeBuffer, Instruction } from "@bcpl/jit-memory";
    *
    * using buffer = new CodeBuffer();
-   * console.log(buffer.isCommitted()); // false
+   * assert.equal(buffer.isCommitted(), false);
+   * buffer.commit([new Instruction(Deno.build.arch === "aarch64" ? 0xd65f03c0 : [0xc3])]); // ret
+   * assert.equal(buffer.isCommitted(), true);
+   * buffer.reset();
+   * assert.equal(buffer.isCommitted(), false);
    * ```
    */
   isCommitted(): boolean {
@@ -307,10 +362,16 @@ export class CodeBuffer implements Disposable {
    * @returns The pointer, or `null` before any memory is mapped.
    *
    * @example Before the first commit
-   * ```ts ignore
-   * import { CodeBuffer } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodeBuffer, Instruction } from "@bcpl/jit-memory";
    *
-   * console.log(new CodeBuffer().getMemoryPointer()); // null
+   * const ret = new Instruction(Deno.build.arch === "aarch64" ? 0xd65f03c0 : [0xc3]); // ret
+   *
+   * using buffer = new CodeBuffer();
+   * assert.equal(buffer.getMemoryPointer(), null);
+   * const pointer = buffer.commit([ret]);
+   * assert.ok(Deno.UnsafePointer.equals(buffer.getMemoryPointer(), pointer));
    * ```
    */
   getMemoryPointer(): Deno.PointerValue {
@@ -323,12 +384,18 @@ export class CodeBuffer implements Disposable {
    * @returns The committed byte count, 0 when nothing is committed.
    *
    * @example Size of a commit
-   * ```ts ignore
-   * import { CodeBuffer } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodeBuffer, Instruction } from "@bcpl/jit-memory";
+   *
+   * const code = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0xd503201f), new Instruction(0xd65f03c0)] // nop; ret
+   *   : [new Instruction([0x90]), new Instruction([0xc3])]; // nop; ret
    *
    * using buffer = new CodeBuffer();
-   * buffer.commit(new Uint8Array([0x90, 0xc3]));
-   * console.log(buffer.size); // 2
+   * assert.equal(buffer.size, 0);
+   * buffer.commit(code);
+   * assert.equal(buffer.size, Deno.build.arch === "aarch64" ? 8 : 2);
    * ```
    */
   get size(): number {
@@ -341,11 +408,12 @@ export class CodeBuffer implements Disposable {
    * @returns The mapped size (whole pages), 0 before any memory is mapped.
    *
    * @example Capacity is page-rounded
-   * ```ts ignore
-   * import { CodeBuffer } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodeBuffer, JITMemoryManager } from "@bcpl/jit-memory";
    *
    * using buffer = new CodeBuffer({ capacity: 100 });
-   * console.log(buffer.capacity); // 4096 with 4 KiB pages
+   * assert.equal(buffer.capacity, JITMemoryManager.getPageSize()); // 4096 with 4 KiB pages
    * ```
    */
   get capacity(): number {
@@ -360,13 +428,21 @@ export class CodeBuffer implements Disposable {
    * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to unmap
    * (the buffer is then unchanged and a later dispose retries).
    *
+   * @tags allow-ffi
+   *
    * @example Scoped buffer
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { CodeBuffer } from "@bcpl/jit-memory";
    *
+   * let kept: CodeBuffer;
    * {
    *   using buffer = new CodeBuffer({ capacity: 4096 });
+   *   kept = buffer;
+   *   assert.notEqual(buffer.getMemoryPointer(), null);
    * } // unmapped here
+   * assert.equal(kept.getMemoryPointer(), null);
+   * assert.equal(kept.capacity, 0);
    * ```
    */
   [Symbol.dispose](): void {

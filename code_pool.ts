@@ -166,17 +166,30 @@ interface BatchCursor {
  * back into JavaScript) is never freed under it: `release()` and dispose
  * wait for the call to return before the memory is reused or unmapped.
  *
+ * @tags allow-ffi
+ *
  * @example A thousand small functions
- * ```ts ignore
- * import { CodePool } from "@bcpl/jit-memory";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CodePool, JITMemoryManagerError } from "@bcpl/jit-memory";
+ * import { Assembler as A64, w0 } from "@bcpl/jit-memory/aarch64";
+ * import { Assembler as X64, eax } from "@bcpl/jit-memory/x86_64";
+ *
+ * // Function n returns n: mov w0, #n; ret (AArch64) or mov eax, n; ret (x86-64)
+ * const returning = (n: number) =>
+ *   Deno.build.arch === "aarch64" ? new A64().mov(w0, n).ret() : new X64().mov(eax, n).ret();
+ * const thunk = { parameters: [], result: "i32" } as const;
  *
  * using pool = new CodePool();
- * const spans = Array.from({ length: 1000 }, (_, n) =>
- *   pool.add(new Uint8Array([0xb8, n & 0xff, n >> 8, 0, 0, 0xc3])) // x86-64: mov eax, n; ret
- * );
- * const f = spans[999].asFunction({ parameters: [], result: "i32" });
- * console.log(f(), pool.stats().allocations); // 999 1000
+ * const spans = pool.addMany(Array.from({ length: 1000 }, (_, n) => returning(n)));
+ * for (const n of [0, 1, 500, 999]) assert.equal(spans[n].asFunction(thunk)(), n);
+ * assert.equal(pool.stats().allocations, 1000);
+ * assert.equal(pool.stats().usedBytes, 1000 * 64); // one 64-byte granule each
+ *
+ * const last = spans[999].asFunction(thunk);
  * spans[999].release();
+ * assert.equal(pool.stats().allocations, 999);
+ * assert.throws(() => last(), (e) => e instanceof JITMemoryManagerError && e.code === "NOT_ALLOCATED");
  * ```
  */
 export class CodePool implements Disposable {
@@ -200,12 +213,22 @@ export class CodePool implements Disposable {
    * bad options, `UNSUPPORTED` for a strategy the platform lacks,
    * `FFI_PERMISSION` without `--allow-ffi`.
    *
-   * @example Choosing the strategy
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * @tags allow-ffi
    *
-   * using pool = new CodePool({ strategy: "dual-map", granularity: 16 });
-   * console.log(pool.strategy); // "dual-map"
+   * @example Choosing the strategy
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * // "dual-map" needs Linux's memfds; "mprotect" works on Linux and Windows.
+   * const strategy = Deno.build.os === "linux" ? "dual-map" : "mprotect";
+   * using pool = new CodePool({ strategy, granularity: 16 });
+   * assert.equal(pool.strategy, strategy);
+   *
+   * pool.add(Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0xd65f03c0)] // ret
+   *   : [new Instruction([0xc3])]); // ret
+   * assert.equal(pool.stats().usedBytes, 16); // one 16-byte granule
    * ```
    */
   constructor(options: CodePoolOptions = {}) {
@@ -257,11 +280,19 @@ export class CodePool implements Disposable {
    * @returns `"mprotect"`, `"dual-map"` or `"map-jit"`.
    *
    * @example What "auto" chose
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { CodePool } from "@bcpl/jit-memory";
    *
    * using pool = new CodePool();
-   * console.log(pool.strategy); // "dual-map" on Linux
+   * // Dual mapping where the OS offers it (Linux), MAP_JIT on Apple silicon.
+   * const { os, arch } = Deno.build;
+   * const expected = os === "linux"
+   *   ? "dual-map"
+   *   : os === "darwin" && arch === "aarch64"
+   *   ? "map-jit"
+   *   : "mprotect";
+   * assert.equal(pool.strategy, expected);
    * ```
    */
   get strategy(): PoolStrategy {
@@ -281,13 +312,20 @@ export class CodePool implements Disposable {
    * `INVALID_ARGUMENT` for anything that is not code or a bad alignment,
    * `SYSTEM` when the OS refuses memory (nothing is added then).
    *
+   * @tags allow-ffi
+   *
    * @example Adding and calling a function
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const code = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0x52800540), new Instruction(0xd65f03c0)] // mov w0, #42; ret
+   *   : [new Instruction([0xb8, 42, 0, 0, 0]), new Instruction([0xc3])]; // mov eax, 42; ret
    *
    * using pool = new CodePool();
-   * const span = pool.add(new Uint8Array([0xb8, 42, 0, 0, 0, 0xc3])); // x86-64
-   * console.log(span.asFunction({ parameters: [], result: "i32" })()); // 42
+   * const span = pool.add(code);
+   * assert.equal(span.asFunction({ parameters: [], result: "i32" })(), 42);
    * ```
    */
   add(
@@ -324,15 +362,26 @@ export class CodePool implements Disposable {
    * @throws {JITMemoryManagerError} As {@linkcode CodePool.add}; nothing is
    * added if any piece is rejected or any write fails.
    *
+   * @tags allow-ffi
+   *
    * @example A batch
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const returning = (n: number) =>
+   *   Deno.build.arch === "aarch64"
+   *     ? [new Instruction(0x52800000 | (n << 5)), new Instruction(0xd65f03c0)] // mov w0, #n; ret
+   *     : [new Instruction([0xb8, n, 0, 0, 0]), new Instruction([0xc3])]; // mov eax, n; ret
+   * const thunk = { parameters: [], result: "i32" } as const;
    *
    * using pool = new CodePool();
-   * const [one, two] = pool.addMany([
-   *   new Uint8Array([0xb8, 1, 0, 0, 0, 0xc3]),
-   *   { code: new Uint8Array([0xb8, 2, 0, 0, 0, 0xc3]), align: 256 },
-   * ]);
+   * const [one, two] = pool.addMany([returning(1), { code: returning(2), align: 256 }]);
+   * assert.equal(one.asFunction(thunk)(), 1);
+   * assert.equal(two.asFunction(thunk)(), 2);
+   * assert.equal(Deno.UnsafePointer.value(two.pointer) % 256n, 0n);
+   * assert.throws(() => pool.addMany([returning(3), new Uint8Array(0)]), { code: "INVALID_SIZE" });
+   * assert.equal(pool.stats().allocations, 2); // the rejected batch added nothing
    * ```
    */
   addMany(codes: readonly PoolCode[]): CodeSpan[] {
@@ -354,12 +403,28 @@ export class CodePool implements Disposable {
    * @returns A snapshot.
    *
    * @example Watching usage
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const ret = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0xd65f03c0)] // ret
+   *   : [new Instruction([0xc3])]; // ret
    *
    * using pool = new CodePool();
-   * pool.add(new Uint8Array([0xc3]));
-   * console.log(pool.stats()); // { strategy: "dual-map", blocks: 1, reservedBytes: 65536, usedBytes: 64, pendingBytes: 0, allocations: 1 }
+   * assert.equal(pool.stats().blocks, 0); // blocks are mapped on demand
+   * const span = pool.add(ret);
+   * assert.deepEqual(pool.stats(), {
+   *   strategy: pool.strategy,
+   *   blocks: 1,
+   *   reservedBytes: 65536, // the first block: 64 KiB
+   *   usedBytes: 64, // one 64-byte granule
+   *   pendingBytes: 0,
+   *   allocations: 1,
+   * });
+   * span.release();
+   * assert.equal(pool.stats().usedBytes, 0);
+   * assert.equal(pool.stats().blocks, 1); // one empty block is kept for reuse
    * ```
    */
   stats(): CodePoolStats {
@@ -395,14 +460,25 @@ export class CodePool implements Disposable {
    * @throws {JITMemoryManagerError} `SYSTEM` if a block could not be
    * unmapped.
    *
-   * @example Scoped pool
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * @tags allow-ffi
    *
+   * @example Scoped pool
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const code = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0x52800540), new Instruction(0xd65f03c0)] // mov w0, #42; ret
+   *   : [new Instruction([0xb8, 42, 0, 0, 0]), new Instruction([0xc3])]; // mov eax, 42; ret
+   *
+   * let answer: () => number;
    * {
    *   using pool = new CodePool();
-   *   pool.add(new Uint8Array([0xc3]));
+   *   const span = pool.add(code);
+   *   answer = span.asFunction({ parameters: [], result: "i32" });
+   *   assert.equal(answer(), 42);
    * } // every block unmapped here
+   * assert.throws(() => answer(), { code: "NOT_ALLOCATED" });
    * ```
    */
   [Symbol.dispose](): void {

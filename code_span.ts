@@ -49,16 +49,25 @@ export let createSpan: (pool: PoolAccess, span: Span) => CodeSpan;
  * One piece of code in a {@linkcode CodePool}: its executable address and
  * size, functions made from it, and its release.
  *
+ * @tags allow-ffi
+ *
  * @example Patching and releasing
- * ```ts ignore
- * import { CodePool } from "@bcpl/jit-memory";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CodePool, Instruction, JITMemoryManagerError } from "@bcpl/jit-memory";
+ *
+ * const arm = Deno.build.arch === "aarch64";
+ * const mov = (n: number) =>
+ *   arm ? new Instruction(0x52800000 | (n << 5)) : new Instruction([0xb8, n, 0, 0, 0]); // mov w0, #n / mov eax, n
+ * const ret = arm ? new Instruction(0xd65f03c0) : new Instruction([0xc3]); // ret
  *
  * using pool = new CodePool();
- * const span = pool.add(new Uint8Array([0xb8, 1, 0, 0, 0, 0xc3])); // x86-64: mov eax, 1; ret
+ * const span = pool.add([mov(1), ret]);
  * const f = span.asFunction({ parameters: [], result: "i32" });
- * span.patch(1, new Uint8Array([2])); // mov eax, 2
- * console.log(f()); // 2
- * span.release(); // f() now throws; the bytes are int3
+ * span.patch(0, [mov(2)]);
+ * assert.equal(f(), 2);
+ * span.release(); // its bytes are now trap instructions
+ * assert.throws(() => f(), (e) => e instanceof JITMemoryManagerError && e.code === "NOT_ALLOCATED");
  * ```
  */
 export class CodeSpan {
@@ -80,11 +89,20 @@ export class CodeSpan {
    * @returns The pointer (stays the same after release).
    *
    * @example Passing the address to native code
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const code = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0x52800540), new Instruction(0xd65f03c0)] // mov w0, #42; ret
+   *   : [new Instruction([0xb8, 42, 0, 0, 0]), new Instruction([0xc3])]; // mov eax, 42; ret
    *
    * using pool = new CodePool();
-   * console.log(pool.add(new Uint8Array([0xc3])).pointer);
+   * const { pointer } = pool.add(code);
+   * assert.equal(Deno.UnsafePointer.value(pointer) % 64n, 0n); // spans start on a granule
+   * const thunk = { parameters: [], result: "i32" } as const;
+   * const answer = new Deno.UnsafeFnPointer(pointer as Deno.PointerObject<typeof thunk>, thunk);
+   * assert.equal(answer.call(), 42);
    * ```
    */
   get pointer(): Deno.PointerObject {
@@ -97,11 +115,17 @@ export class CodeSpan {
    * @returns Bytes, as added.
    *
    * @example Size
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const arm = Deno.build.arch === "aarch64";
+   * const code = arm
+   *   ? [new Instruction(0xd503201f), new Instruction(0xd65f03c0)] // nop; ret
+   *   : [new Instruction([0x90]), new Instruction([0xc3])]; // nop; ret
    *
    * using pool = new CodePool();
-   * console.log(pool.add(new Uint8Array([0x90, 0xc3])).size); // 2
+   * assert.equal(pool.add(code).size, arm ? 8 : 2); // not rounded to the granule
    * ```
    */
   get size(): number {
@@ -114,13 +138,19 @@ export class CodeSpan {
    * @returns `true` after `release()`.
    *
    * @example After release
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const ret = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0xd65f03c0)] // ret
+   *   : [new Instruction([0xc3])]; // ret
    *
    * using pool = new CodePool();
-   * const span = pool.add(new Uint8Array([0xc3]));
+   * const span = pool.add(ret);
+   * assert.equal(span.released, false);
    * span.release();
-   * console.log(span.released); // true
+   * assert.equal(span.released, true);
    * ```
    */
   get released(): boolean {
@@ -137,14 +167,26 @@ export class CodeSpan {
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED` after release,
    * `INVALID_ARGUMENT` for a bad definition.
    *
+   * @tags allow-ffi
+   *
    * @example Calling
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const code = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0x0b010000), new Instruction(0xd65f03c0)] // add w0, w0, w1; ret
+   *   : Deno.build.os === "windows"
+   *   ? [new Instruction([0x8d, 0x04, 0x11]), new Instruction([0xc3])] // lea eax, [rcx+rdx]; ret
+   *   : [new Instruction([0x8d, 0x04, 0x37]), new Instruction([0xc3])]; // lea eax, [rdi+rsi]; ret
+   * const definition = { parameters: ["i32", "i32"], result: "i32" } as const;
    *
    * using pool = new CodePool();
-   * const span = pool.add(new Uint8Array([0x8d, 0x04, 0x37, 0xc3])); // x86-64 lea eax, [rdi+rsi]; ret
-   * const add = span.asFunction({ parameters: ["i32", "i32"], result: "i32" }, { fast: true });
-   * console.log(add(2, 3)); // 5
+   * const span = pool.add(code);
+   * const add = span.asFunction(definition, { fast: true });
+   * assert.equal(add(2, 3), 5);
+   * span.release();
+   * assert.throws(() => span.asFunction(definition), { code: "NOT_ALLOCATED" });
    * ```
    */
   asFunction<const D extends Deno.ForeignFunction>(
@@ -173,13 +215,23 @@ export class CodeSpan {
    * `OUT_OF_BOUNDS` past the span, `INVALID_ARGUMENT`, `IN_USE` when the
    * pages would be switched under code that is running, `SYSTEM`.
    *
+   * @tags allow-ffi
+   *
    * @example Changing a constant
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction } from "@bcpl/jit-memory";
+   *
+   * const arm = Deno.build.arch === "aarch64";
+   * const mov = (n: number) =>
+   *   arm ? new Instruction(0x52800000 | (n << 5)) : new Instruction([0xb8, n, 0, 0, 0]); // mov w0, #n / mov eax, n
+   * const ret = arm ? new Instruction(0xd65f03c0) : new Instruction([0xc3]); // ret
    *
    * using pool = new CodePool();
-   * const span = pool.add(new Uint8Array([0xb8, 1, 0, 0, 0, 0xc3])); // x86-64
-   * span.patch(1, new Uint8Array([7]));
+   * const span = pool.add([mov(1), ret]);
+   * span.patch(0, [mov(7)]); // the first instruction becomes mov ..., 7
+   * assert.equal(span.asFunction({ parameters: [], result: "i32" })(), 7);
+   * assert.throws(() => span.patch(span.size, [ret]), { code: "OUT_OF_BOUNDS" });
    * ```
    */
   patch(offset: number, code: Uint8Array | readonly Instruction[]): void {
@@ -201,13 +253,25 @@ export class CodeSpan {
    * @throws {JITMemoryManagerError} `SYSTEM` if the trap fill failed; the
    * span is released all the same.
    *
+   * @tags allow-ffi
+   *
    * @example Releasing
-   * ```ts ignore
-   * import { CodePool } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CodePool, Instruction, JITMemoryManagerError } from "@bcpl/jit-memory";
+   *
+   * const code = Deno.build.arch === "aarch64"
+   *   ? [new Instruction(0x52800540), new Instruction(0xd65f03c0)] // mov w0, #42; ret
+   *   : [new Instruction([0xb8, 42, 0, 0, 0]), new Instruction([0xc3])]; // mov eax, 42; ret
    *
    * using pool = new CodePool();
-   * pool.add(new Uint8Array([0xc3])).release();
-   * console.log(pool.stats().usedBytes); // 0
+   * const span = pool.add(code);
+   * const answer = span.asFunction({ parameters: [], result: "i32" });
+   * assert.equal(answer(), 42);
+   * span.release();
+   * span.release(); // a second release does nothing
+   * assert.equal(pool.stats().usedBytes, 0);
+   * assert.throws(() => answer(), (e) => e instanceof JITMemoryManagerError && e.code === "NOT_ALLOCATED");
    * ```
    */
   release(): void {

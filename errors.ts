@@ -27,6 +27,7 @@
  *
  * @example Branching on the code
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type JITErrorCode, JITMemoryManagerError } from "@bcpl/jit-memory";
  *
  * function retryable(error: unknown): boolean {
@@ -36,7 +37,12 @@
  *   return code === "SYSTEM" && error instanceof JITMemoryManagerError &&
  *     error.reason === "out-of-memory"; // free something and try again
  * }
- * console.log(retryable(new JITMemoryManagerError("SYSTEM", "mmap failed", { errno: 12, reason: "out-of-memory" })));
+ * const outOfMemory = new JITMemoryManagerError("SYSTEM", "mmap failed", {
+ *   errno: 12,
+ *   reason: "out-of-memory",
+ * });
+ * assert.equal(retryable(outOfMemory), true);
+ * assert.equal(retryable(new JITMemoryManagerError("INVALID_SIZE", "0 bytes")), false);
  * ```
  */
 export type JITErrorCode =
@@ -92,14 +98,18 @@ export type SystemErrorReason =
  *
  * @example Describing a failed system call
  * ```ts
- * import type { JITMemoryManagerErrorOptions } from "@bcpl/jit-memory";
+ * import assert from "node:assert/strict";
+ * import { JITMemoryManagerError, type JITMemoryManagerErrorOptions } from "@bcpl/jit-memory";
  *
  * const options: JITMemoryManagerErrorOptions = {
  *   errno: 13,
  *   syscall: "mprotect",
  *   reason: "permission-denied",
  * };
- * console.log(options.syscall);
+ * const error = new JITMemoryManagerError("SYSTEM", "mprotect failed", options);
+ * assert.equal(error.syscall, "mprotect");
+ * assert.equal(error.errno, 13);
+ * assert.equal(error.reason, "permission-denied");
  * ```
  */
 export interface JITMemoryManagerErrorOptions {
@@ -123,15 +133,15 @@ export interface JITMemoryManagerErrorOptions {
  *
  * @example Telling a refused allocation from a programming error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { JITMemoryManager, JITMemoryManagerError } from "@bcpl/jit-memory";
  *
- * try {
- *   new JITMemoryManager(0);
- * } catch (error) {
- *   if (error instanceof JITMemoryManagerError && error.code === "INVALID_SIZE") {
- *     console.log(error.message); // "Cannot allocate zero bytes"
- *   }
- * }
+ * assert.throws(
+ *   () => new JITMemoryManager(0),
+ *   (error) =>
+ *     error instanceof JITMemoryManagerError && error.code === "INVALID_SIZE" &&
+ *     error.message === "Cannot allocate zero bytes", // a programming error, not "SYSTEM"
+ * );
  * ```
  */
 export class JITMemoryManagerError extends Error {
@@ -158,13 +168,16 @@ export class JITMemoryManagerError extends Error {
    *
    * @example Creating a system error
    * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManagerError } from "@bcpl/jit-memory";
    *
    * const error = new JITMemoryManagerError("SYSTEM", "mmap failed", {
    *   errno: 12,
    *   syscall: "mmap",
    * });
-   * console.log(error.code, error.errno); // "SYSTEM" 12
+   * assert.equal(error.code, "SYSTEM");
+   * assert.equal(error.errno, 12);
+   * assert.equal(error.name, "JITMemoryManagerError");
    * ```
    */
   constructor(

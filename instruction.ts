@@ -19,12 +19,15 @@ let encodingOf: (instruction: Instruction) => Uint8Array;
  *
  * @example An AArch64 return and an x86-64 return
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Instruction } from "@bcpl/jit-memory";
  *
  * const ret64 = new Instruction(0xd65f03c0); // AArch64 RET
- * console.log(ret64.size, ret64.toString()); // 4 "d65f03c0"
+ * assert.equal(ret64.size, 4);
+ * assert.equal(ret64.toString(), "d65f03c0");
  * const retX86 = new Instruction([0xc3]); // x86-64 ret
- * console.log(retX86.size, retX86.toString()); // 1 "c3"
+ * assert.equal(retX86.size, 1);
+ * assert.equal(retX86.toString(), "c3");
  * ```
  */
 export class Instruction {
@@ -44,10 +47,15 @@ export class Instruction {
    *
    * @example The seed's two AArch64 instructions
    * ```ts
-   * import { Instruction } from "@bcpl/jit-memory";
+   * import assert from "node:assert/strict";
+   * import { Instruction, JITMemoryManagerError } from "@bcpl/jit-memory";
    *
    * const program = [new Instruction(0xd2800000), new Instruction(0xd65f03c0)]; // MOV X0, #0; RET
-   * console.log(program.map(String).join(" ")); // "d2800000 d65f03c0"
+   * assert.equal(program.map(String).join(" "), "d2800000 d65f03c0");
+   * assert.throws( // a word has 32 bits
+   *   () => new Instruction(2 ** 32),
+   *   (e) => e instanceof JITMemoryManagerError && e.code === "INVALID_ARGUMENT",
+   * );
    * ```
    */
   constructor(encoding: number | ArrayLike<number>) {
@@ -92,9 +100,10 @@ export class Instruction {
    *
    * @example Little-endian words
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Instruction } from "@bcpl/jit-memory";
    *
-   * console.log(new Instruction(0xd65f03c0).bytes); // Uint8Array(4) [ 192, 3, 95, 214 ]
+   * assert.deepEqual(new Instruction(0xd65f03c0).bytes, new Uint8Array([0xc0, 0x03, 0x5f, 0xd6]));
    * ```
    */
   get bytes(): Uint8Array {
@@ -108,9 +117,11 @@ export class Instruction {
    *
    * @example Sizes
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Instruction } from "@bcpl/jit-memory";
    *
-   * console.log(new Instruction([0xb8, 0x2a, 0, 0, 0]).size); // 5
+   * assert.equal(new Instruction([0xb8, 0x2a, 0, 0, 0]).size, 5); // x86-64 mov eax, 42
+   * assert.equal(new Instruction(0x52800540).size, 4); // AArch64 mov w0, #42
    * ```
    */
   get size(): number {
@@ -125,9 +136,11 @@ export class Instruction {
    *
    * @example Printing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Instruction } from "@bcpl/jit-memory";
    *
-   * console.log(`${new Instruction([0xb8, 0x2a, 0, 0, 0])}`); // "b8 2a 00 00 00"
+   * assert.equal(`${new Instruction([0xb8, 0x2a, 0, 0, 0])}`, "b8 2a 00 00 00");
+   * assert.equal(`${new Instruction(0x52800540)}`, "52800540");
    * ```
    */
   toString(): string {

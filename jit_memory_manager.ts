@@ -100,15 +100,22 @@ export let managerInternals: ManagerInternals;
  * writable under it: `deallocate()` waits for the call to return, and
  * `makeWritable()` throws `IN_USE`.
  *
- * @example Running six bytes of x86-64 code
- * ```ts ignore
+ * @tags allow-ffi
+ *
+ * @example Running a few bytes of machine code
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { JITMemoryManager } from "@bcpl/jit-memory";
  *
  * using memory = new JITMemoryManager(4096);
- * memory.write([0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]); // mov eax, 42; ret
+ * memory.write(
+ *   Deno.build.arch === "aarch64"
+ *     ? new Uint32Array([0x52800540, 0xd65f03c0]) // mov w0, #42; ret
+ *     : [0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3], // mov eax, 42; ret
+ * );
  * memory.makeExecutable();
  * const answer = memory.asFunction({ parameters: [], result: "i32" });
- * console.log(answer()); // 42
+ * assert.equal(answer(), 42);
  * ```
  */
 export class JITMemoryManager implements Disposable {
@@ -120,14 +127,18 @@ export class JITMemoryManager implements Disposable {
    * @param size Bytes to allocate now (rounded up to whole pages).
    * @throws {JITMemoryManagerError} As {@linkcode JITMemoryManager.allocate}.
    *
+   * @tags allow-ffi
+   *
    * @example Creating an empty manager and one with memory
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * const empty = new JITMemoryManager();
-   * console.log(empty.isAllocated()); // false
-   * using ready = new JITMemoryManager(8192);
-   * console.log(ready.getSize()); // 8192
+   * assert.equal(empty.isAllocated(), false);
+   * const page = JITMemoryManager.getPageSize();
+   * using ready = new JITMemoryManager(2 * page);
+   * assert.equal(ready.getSize(), 2 * page);
    * ```
    */
   constructor(size?: number) {
@@ -143,13 +154,21 @@ export class JITMemoryManager implements Disposable {
    * `ALREADY_ALLOCATED` if this manager owns memory, `SYSTEM` if the OS
    * refuses, `FFI_PERMISSION` without `--allow-ffi`.
    *
+   * @tags allow-ffi
+   *
    * @example Allocating a page for code
-   * ```ts ignore
-   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { JITMemoryManager, JITMemoryManagerError } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager();
    * const pointer = memory.allocate(6);
-   * console.log(memory.getSize() === JITMemoryManager.getPageSize()); // true
+   * assert.equal(memory.getSize(), JITMemoryManager.getPageSize());
+   * assert.equal(memory.getMemoryPointer(), pointer);
+   * assert.throws(
+   *   () => memory.allocate(6),
+   *   (e) => e instanceof JITMemoryManagerError && e.code === "ALREADY_ALLOCATED",
+   * );
    * ```
    */
   allocate(size: number): Deno.PointerObject {
@@ -196,14 +215,28 @@ export class JITMemoryManager implements Disposable {
    * @throws {JITMemoryManagerError} `SYSTEM` if the OS refuses to unmap;
    * the region then stays allocated and usable, and a later call retries.
    *
+   * @tags allow-ffi
+   *
    * @example Releasing memory by hand
-   * ```ts ignore
-   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { JITMemoryManager, JITMemoryManagerError } from "@bcpl/jit-memory";
    *
    * const memory = new JITMemoryManager(4096);
+   * memory.write(
+   *   Deno.build.arch === "aarch64"
+   *     ? new Uint32Array([0xd65f03c0]) // ret
+   *     : [0xc3], // ret
+   * );
+   * memory.makeExecutable();
+   * const f = memory.asFunction({ parameters: [], result: "void" });
    * memory.deallocate();
    * memory.deallocate(); // still fine
-   * console.log(memory.isAllocated()); // false
+   * assert.equal(memory.isAllocated(), false);
+   * assert.throws(
+   *   f,
+   *   (e) => e instanceof JITMemoryManagerError && e.code === "NOT_ALLOCATED",
+   * );
    * ```
    */
   deallocate(): void {
@@ -236,13 +269,20 @@ export class JITMemoryManager implements Disposable {
    * refuses; `INVALID_ARGUMENT` or `OUT_OF_BOUNDS` for bad names (then
    * nothing changes).
    *
+   * @tags allow-ffi
+   *
    * @example Switching to execute
-   * ```ts ignore
-   * import { JITMemoryManager } from "@bcpl/jit-memory";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { JITMemoryManager, JITMemoryManagerError } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager(4096);
    * memory.makeExecutable();
-   * console.log(memory.isExecutable()); // true
+   * assert.equal(memory.isExecutable(), true);
+   * assert.throws(
+   *   () => memory.write([0]),
+   *   (e) => e instanceof JITMemoryManagerError && e.code === "NOT_WRITABLE",
+   * );
    * ```
    */
   makeExecutable(options?: NameOptions): void {
@@ -297,14 +337,19 @@ export class JITMemoryManager implements Disposable {
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `IN_USE` while the
    * region's code is running, or `SYSTEM` if the OS refuses.
    *
+   * @tags allow-ffi
+   *
    * @example Switching back to write
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager(4096);
    * memory.makeExecutable();
    * memory.makeWritable();
-   * console.log(memory.isExecutable()); // false
+   * assert.equal(memory.isExecutable(), false);
+   * memory.write([1, 2, 3]);
+   * assert.deepEqual(memory.read(0, 3), new Uint8Array([1, 2, 3]));
    * ```
    */
   makeWritable(): void {
@@ -327,12 +372,21 @@ export class JITMemoryManager implements Disposable {
    * `NOT_WRITABLE` while executable, `OUT_OF_BOUNDS` if the bytes do not
    * fit.
    *
-   * @example Writing AArch64 instruction words
-   * ```ts ignore
+   * @tags allow-ffi
+   *
+   * @example Writing instruction words and bytes
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager(4096);
-   * memory.write(new Uint32Array([0x52800540, 0xd65f03c0])); // mov w0, #42; ret
+   * // A Uint32Array is written as its raw memory: little-endian words.
+   * memory.write(new Uint32Array([0xd65f03c0])); // AArch64 ret
+   * memory.write([0xc3], 4); // x86-64 ret, at offset 4
+   * assert.deepEqual(
+   *   memory.read(0, 5),
+   *   new Uint8Array([0xc0, 0x03, 0x5f, 0xd6, 0xc3]),
+   * );
    * ```
    */
   write(bytes: ByteSource, offset?: number): void {
@@ -358,13 +412,17 @@ export class JITMemoryManager implements Disposable {
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT`,
    * `OUT_OF_BOUNDS`.
    *
+   * @tags allow-ffi
+   *
    * @example Reading back what was written
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager(4096);
    * memory.write([0xc3]);
-   * console.log(memory.read(0, 1)); // Uint8Array(1) [ 195 ]
+   * memory.makeExecutable(); // still readable
+   * assert.deepEqual(memory.read(0, 2), new Uint8Array([0xc3, 0x00]));
    * ```
    */
   read(offset?: number, length?: number): Uint8Array {
@@ -396,16 +454,24 @@ export class JITMemoryManager implements Disposable {
    * `OUT_OF_BOUNDS`, `IN_USE` when the pages would have to be switched
    * while the region's code is running, `SYSTEM`.
    *
-   * @example Changing a constant in live x86-64 code
-   * ```ts ignore
+   * @tags allow-ffi
+   *
+   * @example Changing a constant in live code
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
+   * const arm = Deno.build.arch === "aarch64";
    * using memory = new JITMemoryManager(4096);
-   * memory.write([0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]); // mov eax, 42; ret
+   * memory.write(arm
+   *   ? new Uint32Array([0x52800540, 0xd65f03c0]) // mov w0, #42; ret
+   *   : [0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]); // mov eax, 42; ret
    * memory.makeExecutable();
    * const f = memory.asFunction({ parameters: [], result: "i32" });
-   * memory.patch(1, [7]); // mov eax, 7
-   * console.log(f()); // 7
+   * assert.equal(f(), 42);
+   * if (arm) memory.patch(0, new Uint32Array([0x528000e0])); // mov w0, #7
+   * else memory.patch(1, [7]); // mov eax, 7
+   * assert.equal(f(), 7);
    * ```
    */
   patch(offset: number, bytes: ByteSource): void {
@@ -430,15 +496,24 @@ export class JITMemoryManager implements Disposable {
    * @throws {JITMemoryManagerError} `NOT_ALLOCATED`, `INVALID_ARGUMENT` for
    * a definition Deno cannot call or a misaligned offset, `OUT_OF_BOUNDS`.
    *
-   * @example A two-argument add on x86-64
-   * ```ts ignore
+   * @tags allow-ffi
+   *
+   * @example A two-argument add
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager(4096);
-   * memory.write([0x8d, 0x04, 0x37, 0xc3]); // lea eax, [rdi+rsi]; ret
+   * memory.write(
+   *   Deno.build.arch === "aarch64"
+   *     ? new Uint32Array([0x0b010000, 0xd65f03c0]) // add w0, w0, w1; ret
+   *     : Deno.build.os === "windows"
+   *     ? [0x8d, 0x04, 0x11, 0xc3] // lea eax, [rcx+rdx]; ret
+   *     : [0x8d, 0x04, 0x37, 0xc3], // lea eax, [rdi+rsi]; ret
+   * );
    * memory.makeExecutable();
    * const add = memory.asFunction({ parameters: ["i32", "i32"], result: "i32" });
-   * console.log(add(2, 3)); // 5
+   * assert.equal(add(2, 3), 5);
    * ```
    */
   asFunction<const D extends Deno.ForeignFunction>(
@@ -465,12 +540,15 @@ export class JITMemoryManager implements Disposable {
    * @returns The new owner.
    *
    * @example Handing memory to another owner
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * const first = new JITMemoryManager(4096);
+   * const size = first.getSize();
    * using second = first.transfer();
-   * console.log(first.isAllocated(), second.isAllocated()); // false true
+   * assert.equal(first.isAllocated(), false);
+   * assert.equal(second.getSize(), size);
    * ```
    */
   transfer(): JITMemoryManager {
@@ -489,14 +567,19 @@ export class JITMemoryManager implements Disposable {
    * @throws {JITMemoryManagerError} `INVALID_ARGUMENT` if `source` is not a
    * `JITMemoryManager`, `SYSTEM` if unmapping the old region fails.
    *
+   * @tags allow-ffi
+   *
    * @example Replacing a region
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
-   * using target = new JITMemoryManager(4096);
-   * const source = new JITMemoryManager(8192);
-   * target.moveFrom(source);
-   * console.log(target.getSize(), source.isAllocated()); // 8192 false
+   * const page = JITMemoryManager.getPageSize();
+   * using target = new JITMemoryManager(page); // unmapped by moveFrom()
+   * const source = new JITMemoryManager(2 * page);
+   * assert.equal(target.moveFrom(source), target);
+   * assert.equal(target.getSize(), 2 * page);
+   * assert.equal(source.isAllocated(), false);
    * ```
    */
   moveFrom(source: JITMemoryManager): this {
@@ -519,10 +602,14 @@ export class JITMemoryManager implements Disposable {
    * @returns The pointer, or `null` when no memory is allocated.
    *
    * @example Checking for memory
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
-   * console.log(new JITMemoryManager().getMemoryPointer()); // null
+   * assert.equal(new JITMemoryManager().getMemoryPointer(), null);
+   * using memory = new JITMemoryManager(4096);
+   * const address = Deno.UnsafePointer.value(memory.getMemoryPointer());
+   * assert.equal(BigInt(address) % BigInt(JITMemoryManager.getPageSize()), 0n);
    * ```
    */
   getMemoryPointer(): Deno.PointerValue {
@@ -535,11 +622,13 @@ export class JITMemoryManager implements Disposable {
    * @returns Bytes mapped (whole pages), or 0 when no memory is allocated.
    *
    * @example Sizes are whole pages
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
+   * assert.equal(new JITMemoryManager().getSize(), 0);
    * using memory = new JITMemoryManager(1);
-   * console.log(memory.getSize() === JITMemoryManager.getPageSize()); // true
+   * assert.equal(memory.getSize(), JITMemoryManager.getPageSize());
    * ```
    */
   getSize(): number {
@@ -552,10 +641,16 @@ export class JITMemoryManager implements Disposable {
    * @returns `true` between `allocate()` and `deallocate()`.
    *
    * @example After construction
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
-   * console.log(new JITMemoryManager().isAllocated()); // false
+   * using memory = new JITMemoryManager();
+   * assert.equal(memory.isAllocated(), false);
+   * memory.allocate(1);
+   * assert.equal(memory.isAllocated(), true);
+   * memory.deallocate();
+   * assert.equal(memory.isAllocated(), false);
    * ```
    */
   isAllocated(): boolean {
@@ -568,11 +663,14 @@ export class JITMemoryManager implements Disposable {
    * @returns `true` after `makeExecutable()` until `makeWritable()`.
    *
    * @example After allocation
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
    * using memory = new JITMemoryManager(4096);
-   * console.log(memory.isExecutable()); // false
+   * assert.equal(memory.isExecutable(), false);
+   * memory.makeExecutable();
+   * assert.equal(memory.isExecutable(), true);
    * ```
    */
   isExecutable(): boolean {
@@ -585,11 +683,16 @@ export class JITMemoryManager implements Disposable {
    * @returns Bytes per page (4096 on x86-64 Linux, 16384 on Apple silicon).
    * @throws {JITMemoryManagerError} `FFI_PERMISSION` without `--allow-ffi`.
    *
+   * @tags allow-ffi
+   *
    * @example Reading the page size
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
-   * console.log(JITMemoryManager.getPageSize()); // 4096
+   * const page = JITMemoryManager.getPageSize();
+   * assert.equal(page & (page - 1), 0); // a power of two
+   * if (Deno.build.arch === "x86_64") assert.equal(page, 4096);
    * ```
    */
   static getPageSize(): number {
@@ -605,6 +708,8 @@ export class JITMemoryManager implements Disposable {
    *
    * @returns Bytes per reservation unit; a multiple of the page size.
    * @throws {JITMemoryManagerError} `FFI_PERMISSION` without `--allow-ffi`.
+   *
+   * @tags allow-ffi
    *
    * @example Comparing it with the page size
    * ```ts
@@ -626,11 +731,18 @@ export class JITMemoryManager implements Disposable {
    * @returns The smallest multiple of the page size that holds `size`.
    * @throws {JITMemoryManagerError} `INVALID_SIZE` for a bad size.
    *
+   * @tags allow-ffi
+   *
    * @example Rounding
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
-   * console.log(JITMemoryManager.roundToPageSize(5000)); // 8192 with 4 KiB pages
+   * const page = JITMemoryManager.getPageSize();
+   * assert.equal(JITMemoryManager.roundToPageSize(0), 0);
+   * assert.equal(JITMemoryManager.roundToPageSize(1), page);
+   * assert.equal(JITMemoryManager.roundToPageSize(page + 1), 2 * page);
+   * if (page === 4096) assert.equal(JITMemoryManager.roundToPageSize(5000), 8192);
    * ```
    */
   static roundToPageSize(size: number): number {
@@ -640,13 +752,19 @@ export class JITMemoryManager implements Disposable {
   /**
    * Releases the memory; what `using` calls at the end of its block.
    *
+   * @tags allow-ffi
+   *
    * @example Scoped memory
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JITMemoryManager } from "@bcpl/jit-memory";
    *
+   * const memory = new JITMemoryManager(4096);
    * {
-   *   using memory = new JITMemoryManager(4096);
+   *   using scoped = memory;
+   *   assert.equal(scoped.isAllocated(), true);
    * } // unmapped here
+   * assert.equal(memory.isAllocated(), false);
    * ```
    */
   [Symbol.dispose](): void {

@@ -13,18 +13,19 @@
  * `FFI_PERMISSION`.
  *
  * @example Running machine code written at run time
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { JITMemoryManager } from "@bcpl/jit-memory";
  *
  * const code = Deno.build.arch === "x86_64"
  *   ? new Uint8Array([0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]) // mov eax, 42; ret
- *   : new Uint8Array(new Uint32Array([0x52800540, 0xd65f03c0]).buffer); // mov w0, #42; ret
+ *   : new Uint32Array([0x52800540, 0xd65f03c0]); // mov w0, #42; ret
  *
- * using memory = new JITMemoryManager(code.length);
+ * using memory = new JITMemoryManager(code.byteLength);
  * memory.write(code);
  * memory.makeExecutable();
  * const answer = memory.asFunction({ parameters: [], result: "i32" });
- * console.log(answer()); // 42
+ * assert.equal(answer(), 42);
  * ```
  *
  * @module

@@ -81,11 +81,22 @@ export function releaseDependents(region: CodeRegion): void {
  *
  * @example Choosing a mode per function
  * ```ts
- * import type { FastMode } from "@bcpl/jit-memory";
+ * import assert from "node:assert/strict";
+ * import { CodeBuffer, type FastMode, Instruction } from "@bcpl/jit-memory";
  *
  * const calledOnce: FastMode = false; // never pay for binding
- * const hotLoop: FastMode = true; // bind now
- * console.log(calledOnce, hotLoop);
+ * const hotLoop: FastMode = true; // bind now, where the platform can
+ *
+ * using buffer = new CodeBuffer();
+ * buffer.commit(Deno.build.arch === "aarch64"
+ *   ? [new Instruction(0x52800540), new Instruction(0xd65f03c0)] // mov w0, #42; ret
+ *   : [new Instruction([0xb8, 0x2a, 0, 0, 0]), new Instruction([0xc3])]); // mov eax, 42; ret
+ * const definition = { parameters: [], result: "i32" } as const;
+ * const once = buffer.asFunction(definition, 0, { fast: calledOnce });
+ * const hot = buffer.asFunction(definition, 0, { fast: hotLoop });
+ * assert.equal(once(), 42);
+ * assert.equal(hot(), 42); // the same result on either path
+ * assert.equal(once.fast, false);
  * ```
  */
 export type FastMode = "auto" | boolean;
@@ -95,10 +106,18 @@ export type FastMode = "auto" | boolean;
  *
  * @example Binding a hot function at once
  * ```ts
- * import type { AsFunctionOptions } from "@bcpl/jit-memory";
+ * import assert from "node:assert/strict";
+ * import { type AsFunctionOptions, CodeBuffer, Instruction } from "@bcpl/jit-memory";
  *
  * const options: AsFunctionOptions = { fast: true };
- * console.log(options.fast);
+ * using buffer = new CodeBuffer();
+ * buffer.commit(Deno.build.arch === "aarch64"
+ *   ? [new Instruction(0xd2800000), new Instruction(0xd65f03c0)] // mov x0, #0; ret
+ *   : [new Instruction([0x31, 0xc0]), new Instruction([0xc3])]); // xor eax, eax; ret
+ * const zero = buffer.asFunction({ parameters: [], result: "i64" }, 0, options);
+ * // zero.fast is true where a trampoline could be bound (e.g. Linux);
+ * // elsewhere the function stays portable and works the same.
+ * assert.equal(zero(), 0n);
  * ```
  */
 export interface AsFunctionOptions {
@@ -111,9 +130,18 @@ export interface AsFunctionOptions {
  *
  * @example When "auto" switches
  * ```ts
- * import { AUTO_BIND_AFTER } from "@bcpl/jit-memory";
+ * import assert from "node:assert/strict";
+ * import { AUTO_BIND_AFTER, CodeBuffer, Instruction } from "@bcpl/jit-memory";
  *
- * console.log(`bound after ${AUTO_BIND_AFTER} calls`);
+ * using buffer = new CodeBuffer();
+ * buffer.commit([new Instruction(Deno.build.arch === "aarch64" ? 0xd65f03c0 : [0xc3])]); // ret
+ * const definition = { parameters: [], result: "void" } as const;
+ * const auto = buffer.asFunction(definition); // fast: "auto"
+ * const eager = buffer.asFunction(definition, 0, { fast: true });
+ * for (let i = 1; i < AUTO_BIND_AFTER; i++) auto();
+ * assert.equal(auto.fast, false); // still on the portable path
+ * auto(); // call number AUTO_BIND_AFTER binds it, where binding works
+ * assert.equal(auto.fast, eager.fast);
  * ```
  */
 export const AUTO_BIND_AFTER = 128;
@@ -127,18 +155,28 @@ export const AUTO_BIND_AFTER = 128;
  *
  * @typeParam D The foreign-function definition the code follows.
  *
+ * @tags allow-ffi
+ *
  * @example Typing a JIT-compiled add
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { JITMemoryManager, type NativeFunction } from "@bcpl/jit-memory";
  *
  * const definition = { parameters: ["i32", "i32"], result: "i32" } as const;
  * using memory = new JITMemoryManager(4096);
- * // x86-64 System V: lea eax, [rdi+rsi]; ret (Windows x64 passes the
- * // arguments in rcx, rdx: see callingConvention() in "./x86_64")
- * memory.write([0x8d, 0x04, 0x37, 0xc3]);
+ * memory.write(
+ *   Deno.build.arch === "aarch64"
+ *     ? new Uint32Array([0x0b010000, 0xd65f03c0]) // add w0, w0, w1; ret
+ *     : Deno.build.os === "windows"
+ *     ? [0x8d, 0x04, 0x11, 0xc3] // lea eax, [rcx+rdx]; ret
+ *     : [0x8d, 0x04, 0x37, 0xc3], // lea eax, [rdi+rsi]; ret
+ * );
  * memory.makeExecutable();
  * const add: NativeFunction<typeof definition> = memory.asFunction(definition, 0, { fast: true });
- * console.log(add(40, 2), add.fast); // 42 true (on Linux)
+ * assert.equal(add(40, 2), 42);
+ * assert.equal(add.definition, definition);
+ * assert.ok(Deno.UnsafePointer.equals(add.pointer, memory.getMemoryPointer()));
+ * // add.fast: true where a trampoline was bound (e.g. Linux), else false
  * ```
  */
 export type NativeFunction<D extends Deno.ForeignFunction> =

@@ -13,10 +13,13 @@ import { JITMemoryManagerError } from "./errors.ts";
  *
  * @example Three ways to pass the same x86-64 `ret`
  * ```ts
- * import type { ByteSource } from "@bcpl/jit-memory";
+ * import assert from "node:assert/strict";
+ * import { type ByteSource, JITMemoryManager } from "@bcpl/jit-memory";
  *
  * const sources: ByteSource[] = [[0xc3], new Uint8Array([0xc3]), new DataView(new Uint8Array([0xc3]).buffer)];
- * console.log(sources.length);
+ * using memory = new JITMemoryManager(4096);
+ * sources.forEach((source, offset) => memory.write(source, offset));
+ * assert.deepEqual(memory.read(0, 3), new Uint8Array([0xc3, 0xc3, 0xc3]));
  * ```
  */
 export type ByteSource = ArrayLike<number> | ArrayBufferView;

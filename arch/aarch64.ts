@@ -4,10 +4,20 @@
  *
  * @example A function that returns 42
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { CodeBuffer } from "@bcpl/jit-memory";
  * import { Assembler, w0 } from "@bcpl/jit-memory/aarch64";
  *
- * const code = new Assembler().mov(w0, 42).ret().instructions();
- * console.log(code.map(String)); // [ "52800540", "d65f03c0" ]
+ * const asm = new Assembler().mov(w0, 42).ret();
+ * assert.deepEqual([...new Uint32Array(asm.bytes().buffer)], [
+ *   0x52800540, // mov w0, #42
+ *   0xd65f03c0, // ret
+ * ]);
+ * if (Deno.build.arch === "aarch64") { // run it where it is native code
+ *   using buffer = new CodeBuffer();
+ *   buffer.commit(asm);
+ *   assert.equal(buffer.asFunction({ parameters: [], result: "i32" })(), 42);
+ * }
  * ```
  *
  * @module

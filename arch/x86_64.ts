@@ -4,10 +4,20 @@
  *
  * @example A function that returns 42
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { CodeBuffer } from "@bcpl/jit-memory";
  * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
  *
- * const code = new Assembler().mov(eax, 42).ret().bytes();
- * console.log(code); // Uint8Array(6) [ 184, 42, 0, 0, 0, 195 ]
+ * const asm = new Assembler().mov(eax, 42).ret();
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xb8, 0x2a, 0x00, 0x00, 0x00, // mov eax, 42
+ *   0xc3, // ret
+ * ));
+ * if (Deno.build.arch === "x86_64") {
+ *   using buffer = new CodeBuffer();
+ *   buffer.commit(asm);
+ *   assert.equal(buffer.asFunction({ parameters: [], result: "i32" })(), 42);
+ * }
  * ```
  *
  * @module

@@ -36,6 +36,8 @@ import {
  *
  * @example Factorial of `n` (n in x0, result in x0)
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { CodeBuffer } from "@bcpl/jit-memory";
  * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
  *
  * const a = new Assembler();
@@ -46,7 +48,22 @@ import {
  *   .cmp(x0, 1).bcond("le", done)
  *   .mul(x1, x1, x0).sub(x0, x0, 1).b(loop)
  *   .bind(done).mov(x0, x1).ret();
- * console.log(a.instructions().length); // 9
+ * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+ *   0xd2800021, // mov x1, #1
+ *   0xf100041f, // loop: cmp x0, #1
+ *   0x5400008d, // b.le done
+ *   0x9b007c21, // mul x1, x1, x0
+ *   0xd1000400, // sub x0, x0, #1
+ *   0x17fffffc, // b loop
+ *   0xaa0103e0, // done: mov x0, x1
+ *   0xd65f03c0, // ret
+ * ]);
+ * if (Deno.build.arch === "aarch64") { // run it where it is native code
+ *   using buffer = new CodeBuffer();
+ *   buffer.commit(a);
+ *   const factorial = buffer.asFunction({ parameters: ["i64"], result: "i64" });
+ *   assert.equal(factorial(5n), 120n);
+ * }
  * ```
  */
 export class Assembler extends A64SimdAssembler {
@@ -72,9 +89,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Building a constant
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().movz(x0, 0x1234, 16).movk(x0, 0x5678);
+   * const code = new Assembler().movz(x0, 0x1234, 16).movk(x0, 0x5678).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xd2a24680, // movz x0, #0x1234, lsl #16
+   *   0xf28acf00, // movk x0, #0x5678
+   * ]);
    * ```
    */
   movz(rd: A64Register, imm16: number, shift = 0): this {
@@ -93,9 +115,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Filling in the upper bits
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().movz(x0, 1).movk(x0, 0xffff, 48);
+   * const code = new Assembler().movz(x0, 1).movk(x0, 0xffff, 48).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xd2800020, // movz x0, #1
+   *   0xf2ffffe0, // movk x0, #0xffff, lsl #48
+   * ]);
    * ```
    */
   movk(rd: A64Register, imm16: number, shift = 0): this {
@@ -113,9 +140,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Minus one
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().movn(x0, 0); // x0 = -1
+   * const code = new Assembler().movn(x0, 0).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x92800000]); // movn x0, #0 (x0 = -1)
    * ```
    */
   movn(rd: A64Register, imm16: number, shift = 0): this {
@@ -134,12 +163,22 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Registers and constants
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, sp, x0, x29 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler()
+   * const code = new Assembler()
    *   .mov(x29, sp)
    *   .mov(x0, 42)
-   *   .mov(x0, 0x1234_5678_9abc_def0n); // movz + 3 movk
+   *   .mov(x0, 0x1234_5678_9abc_def0n) // movz + 3 movk
+   *   .bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0x910003fd, // mov x29, sp
+   *   0xd2800540, // mov x0, #42
+   *   0xd29bde00, // movz x0, #0xdef0
+   *   0xf2b35780, // movk x0, #0x9abc, lsl #16
+   *   0xf2cacf00, // movk x0, #0x5678, lsl #32
+   *   0xf2e24680, // movk x0, #0x1234, lsl #48
+   * ]);
    * ```
    */
   mov(
@@ -180,9 +219,15 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Adding
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, sp, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().add(x0, x0, x1).add(sp, sp, 16).add(x0, x1, 1, 12);
+   * const code = new Assembler().add(x0, x0, x1).add(sp, sp, 16).add(x0, x1, 1, 12).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0x8b010000, // add x0, x0, x1
+   *   0x910043ff, // add sp, sp, #16
+   *   0x91400420, // add x0, x1, #1, lsl #12
+   * ]);
    * ```
    */
   add(
@@ -219,9 +264,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Making stack room
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, sp } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().sub(sp, sp, 32);
+   * const code = new Assembler().sub(sp, sp, 32).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd10083ff]); // sub sp, sp, #32
    * ```
    */
   sub(
@@ -258,9 +305,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Adding with flags
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().adds(x0, x0, x1);
+   * const code = new Assembler().adds(x0, x0, x1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xab010000]); // adds x0, x0, x1
    * ```
    */
   adds(
@@ -284,9 +333,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Counting down
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().subs(x0, x0, 1);
+   * const code = new Assembler().subs(x0, x0, 1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xf1000400]); // subs x0, x0, #1
    * ```
    */
   subs(
@@ -309,9 +360,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Comparing with a constant
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().cmp(x0, 10);
+   * const code = new Assembler().cmp(x0, 10).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xf100281f]); // cmp x0, #10
    * ```
    */
   cmp(rn: A64Register, operand: A64Register | number, shift?: 0 | 12): this {
@@ -338,9 +391,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Comparing with minus one
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().cmn(x0, 1);
+   * const code = new Assembler().cmn(x0, 1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xb100041f]); // cmn x0, #1
    * ```
    */
   cmn(rn: A64Register, operand: A64Register | number, shift?: 0 | 12): this {
@@ -366,9 +421,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Negating
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().neg(x0, x0);
+   * const code = new Assembler().neg(x0, x0).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xcb0003e0]); // neg x0, x0
    * ```
    */
   neg(rd: A64Register, rm: A64Register): this {
@@ -386,9 +443,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Multiplying
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().mul(x0, x0, x1);
+   * const code = new Assembler().mul(x0, x0, x1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x9b017c00]); // mul x0, x0, x1
    * ```
    */
   mul(
@@ -432,9 +491,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Multiply-add
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1, x2, x3 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().madd(x0, x1, x2, x3);
+   * const code = new Assembler().madd(x0, x1, x2, x3).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x9b020c20]); // madd x0, x1, x2, x3
    * ```
    */
   madd(
@@ -458,9 +519,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Remainder of x0 / x1
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1, x2 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().sdiv(x2, x0, x1).msub(x0, x2, x1, x0);
+   * const code = new Assembler().sdiv(x2, x0, x1).msub(x0, x2, x1, x0).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0x9ac10c02, // sdiv x2, x0, x1
+   *   0x9b018040, // msub x0, x2, x1, x0
+   * ]);
    * ```
    */
   msub(
@@ -483,9 +549,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Dividing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().sdiv(x0, x0, x1);
+   * const code = new Assembler().sdiv(x0, x0, x1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x9ac10c00]); // sdiv x0, x0, x1
    * ```
    */
   sdiv(rd: A64Register, rn: A64Register, rm: A64Register): this {
@@ -503,9 +571,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Dividing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, w0, w1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().udiv(w0, w0, w1);
+   * const code = new Assembler().udiv(w0, w0, w1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x1ac10800]); // udiv w0, w0, w1
    * ```
    */
   udiv(rd: A64Register, rn: A64Register, rm: A64Register): this {
@@ -523,9 +593,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Masking
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().and(x0, x0, 0xff);
+   * const code = new Assembler().and(x0, x0, 0xff).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x92401c00]); // and x0, x0, #0xff
    * ```
    */
   and(
@@ -551,9 +623,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Setting bits
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().orr(x0, x0, x1).orr(x0, x0, 0x8000_0000_0000_0000n);
+   * const code = new Assembler().orr(x0, x0, x1).orr(x0, x0, 0x8000_0000_0000_0000n).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xaa010000, // orr x0, x0, x1
+   *   0xb2410000, // orr x0, x0, #0x8000000000000000
+   * ]);
    * ```
    */
   orr(
@@ -579,9 +656,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Flipping bits
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, w0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().eor(w0, w0, 1);
+   * const code = new Assembler().eor(w0, w0, 1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x52000000]); // eor w0, w0, #1
    * ```
    */
   eor(
@@ -607,9 +686,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Scaling an index
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().lsl(x0, x1, 3);
+   * const code = new Assembler().lsl(x0, x1, 3).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd37df020]); // lsl x0, x1, #3
    * ```
    */
   lsl(rd: A64Register, rn: A64Register, amount: number | A64Register): this {
@@ -627,9 +708,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Halving unsigned
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().lsr(x0, x0, 1);
+   * const code = new Assembler().lsr(x0, x0, 1).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd341fc00]); // lsr x0, x0, #1
    * ```
    */
   lsr(rd: A64Register, rn: A64Register, amount: number | A64Register): this {
@@ -647,9 +730,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example The sign as 0 or -1
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().asr(x0, x0, 63);
+   * const code = new Assembler().asr(x0, x0, 63).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x937ffc00]); // asr x0, x0, #63
    * ```
    */
   asr(rd: A64Register, rn: A64Register, amount: number | A64Register): this {
@@ -666,9 +751,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Loading an array element
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, mem, x0, x1, x2 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().ldr(x0, mem(x1, x2, 3));
+   * const code = new Assembler().ldr(x0, mem(x1, x2, 3)).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xf8627820]); // ldr x0, [x1, x2, lsl #3]
    * ```
    */
   ldr(rt: A64Register | A64ScalarRegister, address: A64Memory): this {
@@ -685,9 +772,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Storing a local
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, mem, sp, w0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().str(w0, mem(sp, 12));
+   * const code = new Assembler().str(w0, mem(sp, 12)).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xb9000fe0]); // str w0, [sp, #12]
    * ```
    */
   str(rt: A64Register | A64ScalarRegister, address: A64Memory): this {
@@ -747,9 +836,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Reading the next byte of a string
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, post, w1, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().ldrb(w1, post(x0, 1));
+   * const code = new Assembler().ldrb(w1, post(x0, 1)).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x38401401]); // ldrb w1, [x0], #1
    * ```
    */
   ldrb(rt: A64Register, address: A64Memory): this {
@@ -766,9 +857,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Writing a byte
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, mem, w1, x0 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().strb(w1, mem(x0));
+   * const code = new Assembler().strb(w1, mem(x0)).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0x39000001]); // strb w1, [x0]
    * ```
    */
   strb(rt: A64Register, address: A64Memory): this {
@@ -786,9 +879,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example An epilogue
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, post, sp, x29, x30 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().ldp(x29, x30, post(sp, 16)).ret();
+   * const code = new Assembler().ldp(x29, x30, post(sp, 16)).ret().bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xa8c17bfd, // ldp x29, x30, [sp], #16
+   *   0xd65f03c0, // ret
+   * ]);
    * ```
    */
   ldp(
@@ -810,9 +908,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example A prologue
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, pre, sp, x29, x30 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().stp(x29, x30, pre(sp, -16)).mov(x29, sp);
+   * const code = new Assembler().stp(x29, x30, pre(sp, -16)).mov(x29, sp).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xa9bf7bfd, // stp x29, x30, [sp, #-16]!
+   *   0x910003fd, // mov x29, sp
+   * ]);
    * ```
    */
   stp(
@@ -832,11 +935,15 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example A loop
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/aarch64";
    *
    * const a = new Assembler();
    * const top = a.label();
    * a.bind(top).b(top);
+   * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+   *   0x14000000, // top: b top
+   * ]);
    * ```
    */
   b(target: Label): this {
@@ -852,11 +959,17 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Calling a local function
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/aarch64";
    *
    * const a = new Assembler();
    * const helper = a.label();
    * a.bl(helper).ret().bind(helper).ret();
+   * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+   *   0x94000002, // bl helper
+   *   0xd65f03c0, // ret
+   *   0xd65f03c0, // helper: ret
+   * ]);
    * ```
    */
   bl(target: Label): this {
@@ -879,11 +992,17 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Looping until zero
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
    * const a = new Assembler();
    * const top = a.label();
    * a.bind(top).subs(x0, x0, 1).bcond("ne", top).ret();
+   * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+   *   0xf1000400, // top: subs x0, x0, #1
+   *   0x54ffffe1, // b.ne top
+   *   0xd65f03c0, // ret
+   * ]);
    * ```
    */
   bcond(condition: Condition, target: Label): this {
@@ -900,11 +1019,17 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Skipping on zero
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
    * const a = new Assembler();
    * const done = a.label();
    * a.cbz(x0, done).mov(x0, 1).bind(done).ret();
+   * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+   *   0xb4000040, // cbz x0, done
+   *   0xd2800020, // mov x0, #1
+   *   0xd65f03c0, // done: ret
+   * ]);
    * ```
    */
   cbz(rt: A64Register, target: Label): this {
@@ -921,11 +1046,17 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Looping while non-zero
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
    * const a = new Assembler();
    * const top = a.label();
    * a.bind(top).sub(x0, x0, 1).cbnz(x0, top).ret();
+   * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+   *   0xd1000400, // top: sub x0, x0, #1
+   *   0xb5ffffe0, // cbnz x0, top
+   *   0xd65f03c0, // ret
+   * ]);
    * ```
    */
   cbnz(rt: A64Register, target: Label): this {
@@ -942,11 +1073,18 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Addressing data after the code
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0 } from "@bcpl/jit-memory/aarch64";
    *
    * const a = new Assembler();
    * const data = a.label();
    * a.adr(x0, data).ret().bind(data).space(8);
+   * assert.deepEqual([...new Uint32Array(a.bytes().buffer)], [
+   *   0x10000040, // adr x0, data
+   *   0xd65f03c0, // ret
+   *   0x00000000, // data: .space 8
+   *   0x00000000,
+   * ]);
    * ```
    */
   adr(rd: A64Register, target: Label): this {
@@ -962,9 +1100,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example A tail call through x16
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x16 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().br(x16);
+   * const code = new Assembler().br(x16).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd61f0200]); // br x16
    * ```
    */
   br(rn: A64Register): this {
@@ -980,9 +1120,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Calling a function pointer
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x9 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().blr(x9);
+   * const code = new Assembler().blr(x9).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd63f0120]); // blr x9
    * ```
    */
   blr(rn: A64Register): this {
@@ -998,9 +1140,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Returning
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().ret();
+   * const code = new Assembler().ret().bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd65f03c0]); // ret
    * ```
    */
   ret(rn: A64Register = x30): this {
@@ -1017,9 +1161,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Comparing into a boolean
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().cmp(x0, x1).cset(x0, "lt");
+   * const code = new Assembler().cmp(x0, x1).cset(x0, "lt").bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xeb01001f, // cmp x0, x1
+   *   0x9a9fa7e0, // cset x0, lt
+   * ]);
    * ```
    */
   cset(rd: A64Register, condition: Condition): this {
@@ -1038,9 +1187,14 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example The larger of two
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, x0, x1 } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().cmp(x0, x1).csel(x0, x0, x1, "gt");
+   * const code = new Assembler().cmp(x0, x1).csel(x0, x0, x1, "gt").bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [
+   *   0xeb01001f, // cmp x0, x1
+   *   0x9a81c000, // csel x0, x0, x1, gt
+   * ]);
    * ```
    */
   csel(
@@ -1060,9 +1214,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Padding
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().nop();
+   * const code = new Assembler().nop().bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd503201f]); // nop
    * ```
    */
   nop(): this {
@@ -1078,9 +1234,11 @@ export class Assembler extends A64SimdAssembler {
    *
    * @example Trapping
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/aarch64";
    *
-   * new Assembler().brk(0x3e8);
+   * const code = new Assembler().brk(0x3e8).bytes();
+   * assert.deepEqual([...new Uint32Array(code.buffer)], [0xd4207d00]); // brk #0x3e8
    * ```
    */
   brk(imm16 = 0): this {

@@ -15,13 +15,21 @@ import { A64Register } from "./registers.ts";
  *
  * @example Loading through each form
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, mem, post, pre, sp, x0, x1, x2 } from "@bcpl/jit-memory/aarch64";
  *
- * new Assembler()
- *   .ldr(x0, mem(x1, 8)) // ldr x0, [x1, #8]
- *   .ldr(x0, mem(x1, x2, 3)) // ldr x0, [x1, x2, lsl #3]
- *   .str(x0, pre(sp, -16)) // str x0, [sp, #-16]!
- *   .ldr(x0, post(sp, 16)); // ldr x0, [sp], #16
+ * const code = new Assembler()
+ *   .ldr(x0, mem(x1, 8))
+ *   .ldr(x0, mem(x1, x2, 3))
+ *   .str(x0, pre(sp, -16))
+ *   .ldr(x0, post(sp, 16))
+ *   .bytes();
+ * assert.deepEqual([...new Uint32Array(code.buffer)], [
+ *   0xf9400420, // ldr x0, [x1, #8]
+ *   0xf8627820, // ldr x0, [x1, x2, lsl #3]
+ *   0xf81f0fe0, // str x0, [sp, #-16]!
+ *   0xf84107e0, // ldr x0, [sp], #16
+ * ]);
  * ```
  */
 export class A64Memory {
@@ -67,11 +75,15 @@ function checkBase(m: string, base: unknown): A64Register {
  *
  * @example Offsets and indices
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mem, x0, x1 } from "@bcpl/jit-memory/aarch64";
  *
- * mem(x0); // [x0]
- * mem(x0, 16); // [x0, #16]
- * mem(x0, x1, 3); // [x0, x1, lsl #3]
+ * const plain = mem(x0); // [x0]
+ * const offset = mem(x0, 16); // [x0, #16]
+ * const indexed = mem(x0, x1, 3); // [x0, x1, lsl #3]
+ * assert.deepEqual([plain.mode, plain.base, plain.offset], ["offset", x0, 0]);
+ * assert.deepEqual([offset.mode, offset.offset], ["offset", 16]);
+ * assert.deepEqual([indexed.mode, indexed.index, indexed.shift], ["register", x1, 3]);
  * ```
  */
 export function mem(
@@ -119,9 +131,11 @@ export function mem(
  *
  * @example Pushing a pair
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, pre, sp, x29, x30 } from "@bcpl/jit-memory/aarch64";
  *
- * new Assembler().stp(x29, x30, pre(sp, -16));
+ * const code = new Assembler().stp(x29, x30, pre(sp, -16)).bytes();
+ * assert.deepEqual([...new Uint32Array(code.buffer)], [0xa9bf7bfd]); // stp x29, x30, [sp, #-16]!
  * ```
  */
 export function pre(base: A64Register, offset: number): A64Memory {
@@ -144,9 +158,11 @@ export function pre(base: A64Register, offset: number): A64Memory {
  *
  * @example Popping a pair
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, post, sp, x29, x30 } from "@bcpl/jit-memory/aarch64";
  *
- * new Assembler().ldp(x29, x30, post(sp, 16));
+ * const code = new Assembler().ldp(x29, x30, post(sp, 16)).bytes();
+ * assert.deepEqual([...new Uint32Array(code.buffer)], [0xa8c17bfd]); // ldp x29, x30, [sp], #16
  * ```
  */
 export function post(base: A64Register, offset: number): A64Memory {
@@ -165,10 +181,12 @@ export function post(base: A64Register, offset: number): A64Memory {
  *
  * @example Naming a condition
  * ```ts
- * import type { Condition } from "@bcpl/jit-memory/aarch64";
+ * import assert from "node:assert/strict";
+ * import { Assembler, type Condition, x0 } from "@bcpl/jit-memory/aarch64";
  *
- * const unsignedHigherOrSame: Condition = "hs";
- * console.log(`b.${unsignedHigherOrSame}`); // "b.hs"
+ * const unsignedHigherOrSame: Condition = "hs"; // an alias of "cs"
+ * const code = new Assembler().cset(x0, unsignedHigherOrSame).bytes();
+ * assert.deepEqual([...new Uint32Array(code.buffer)], [0x9a9f37e0]); // cset x0, hs
  * ```
  */
 export type Condition =

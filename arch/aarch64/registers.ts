@@ -11,9 +11,11 @@
  *
  * @example Register facts
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sp, w3, xzr } from "@bcpl/jit-memory/aarch64";
  *
- * console.log(w3.bits, sp.code, xzr.kind); // 32 31 "zr"
+ * assert.deepEqual([w3.bits, sp.code, xzr.kind], [32, 31, "zr"]);
+ * assert.equal(`${w3}`, "w3");
  * ```
  */
 export class A64Register {

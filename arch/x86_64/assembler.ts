@@ -34,6 +34,8 @@ import { X86SimdAssembler } from "./simd_assembler.ts";
  *
  * @example Factorial of `n` (System V: n in edi, result in eax)
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { CodeBuffer } from "@bcpl/jit-memory";
  * import { Assembler, eax, edi } from "@bcpl/jit-memory/x86_64";
  *
  * const a = new Assembler();
@@ -44,7 +46,19 @@ import { X86SimdAssembler } from "./simd_assembler.ts";
  *   .cmp(edi, 1).jle(done)
  *   .imul(eax, edi).sub(edi, 1).jmp(loop)
  *   .bind(done).ret();
- * console.log(a.bytes().length);
+ * assert.deepEqual(a.bytes(), Uint8Array.of(
+ *   0xb8, 0x01, 0x00, 0x00, 0x00, // mov eax, 1
+ *   0x83, 0xff, 0x01, 0x7e, 0x08, // loop: cmp edi, 1; jle done
+ *   0x0f, 0xaf, 0xc7, 0x83, 0xef, 0x01, // imul eax, edi; sub edi, 1
+ *   0xeb, 0xf3, 0xc3, // jmp loop; done: ret
+ * ));
+ * // Runs where n arrives in edi: x86-64 but not Windows (n in ecx there).
+ * if (Deno.build.arch === "x86_64" && Deno.build.os !== "windows") {
+ *   using buffer = new CodeBuffer();
+ *   buffer.commit(a);
+ *   const factorial = buffer.asFunction({ parameters: ["i32"], result: "i32" });
+ *   assert.equal(factorial(5), 120);
+ * }
  * ```
  */
 export class Assembler extends X86SimdAssembler {
@@ -61,13 +75,20 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Moves
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, mem, qword, rax, rdi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler()
-   *   .mov(rax, rdi) // mov rax, rdi
-   *   .mov(rax, 0x1122334455667788n) // movabs rax, 0x1122334455667788
-   *   .mov(rax, mem(rdi, 8)) // mov rax, QWORD PTR [rdi+8]
-   *   .mov(qword(mem(rdi)), 0); // mov QWORD PTR [rdi], 0
+   * const asm = new Assembler()
+   *   .mov(rax, rdi)
+   *   .mov(rax, 0x1122334455667788n)
+   *   .mov(rax, mem(rdi, 8))
+   *   .mov(qword(mem(rdi)), 0);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0x89, 0xf8, // mov rax, rdi
+   *   0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, // movabs rax, 0x1122334455667788
+   *   0x48, 0x8b, 0x47, 0x08, // mov rax, QWORD PTR [rdi+8]
+   *   0x48, 0xc7, 0x07, 0x00, 0x00, 0x00, 0x00, // mov QWORD PTR [rdi], 0
+   * ));
    * ```
    */
   mov(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -84,9 +105,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Adding
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax, edi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().add(eax, edi).add(eax, 1);
+   * const asm = new Assembler().add(eax, edi).add(eax, 1);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x01, 0xf8, // add eax, edi
+   *   0x83, 0xc0, 0x01, // add eax, 1
+   * ));
    * ```
    */
   add(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -103,9 +129,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Setting bits
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().or(eax, 0x80);
+   * const asm = new Assembler().or(eax, 0x80);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x0d, 0x80, 0x00, 0x00, 0x00, // or eax, 0x80
+   * ));
    * ```
    */
   or(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -122,9 +152,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Masking
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().and(eax, 0xff);
+   * const asm = new Assembler().and(eax, 0xff);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x25, 0xff, 0x00, 0x00, 0x00, // and eax, 0xff
+   * ));
    * ```
    */
   and(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -141,9 +175,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Subtracting
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rsp } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().sub(rsp, 16);
+   * const asm = new Assembler().sub(rsp, 16);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0x83, 0xec, 0x10, // sub rsp, 16
+   * ));
    * ```
    */
   sub(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -160,9 +198,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Zeroing a register
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().xor(eax, eax);
+   * const asm = new Assembler().xor(eax, eax);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x31, 0xc0, // xor eax, eax
+   * ));
    * ```
    */
   xor(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -179,9 +221,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Comparing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, edi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().cmp(edi, 10);
+   * const asm = new Assembler().cmp(edi, 10);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x83, 0xff, 0x0a, // cmp edi, 10
+   * ));
    * ```
    */
   cmp(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -198,9 +244,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Testing for zero
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rdi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().test(rdi, rdi);
+   * const asm = new Assembler().test(rdi, rdi);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0x85, 0xff, // test rdi, rdi
+   * ));
    * ```
    */
   test(dst: X86Operand, src: X86Operand | Immediate): this {
@@ -218,9 +268,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Multiplying
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax, edi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().imul(eax, edi).imul(eax, eax, 10);
+   * const asm = new Assembler().imul(eax, edi).imul(eax, eax, 10);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x0f, 0xaf, 0xc7, // imul eax, edi
+   *   0x6b, 0xc0, 0x0a, // imul eax, eax, 10
+   * ));
    * ```
    */
   imul(dst: X86Register, src: X86Operand, factor?: Immediate): this {
@@ -236,9 +291,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Dividing (with cqo first)
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rsi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().cqo().idiv(rsi);
+   * const asm = new Assembler().cqo().idiv(rsi);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0x99, // cqo
+   *   0x48, 0xf7, 0xfe, // idiv rsi
+   * ));
    * ```
    */
   idiv(src: X86Operand): this {
@@ -254,9 +314,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Negating
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().neg(eax);
+   * const asm = new Assembler().neg(eax);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0xf7, 0xd8, // neg eax
+   * ));
    * ```
    */
   neg(dst: X86Operand): this {
@@ -272,9 +336,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Complementing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().not(eax);
+   * const asm = new Assembler().not(eax);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0xf7, 0xd0, // not eax
+   * ));
    * ```
    */
   not(dst: X86Operand): this {
@@ -291,9 +359,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Shifting
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, cl, rax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().shl(rax, 3).shl(rax, cl);
+   * const asm = new Assembler().shl(rax, 3).shl(rax, cl);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0xc1, 0xe0, 0x03, // shl rax, 3
+   *   0x48, 0xd3, 0xe0, // shl rax, cl
+   * ));
    * ```
    */
   shl(dst: X86Operand, count: number | X86Register): this {
@@ -310,9 +383,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Shifting
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().shr(eax, 1);
+   * const asm = new Assembler().shr(eax, 1);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0xd1, 0xe8, // shr eax, 1
+   * ));
    * ```
    */
   shr(dst: X86Operand, count: number | X86Register): this {
@@ -329,9 +406,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Shifting
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().sar(rax, 63);
+   * const asm = new Assembler().sar(rax, 63);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0xc1, 0xf8, 0x3f, // sar rax, 63
+   * ));
    * ```
    */
   sar(dst: X86Operand, count: number | X86Register): this {
@@ -348,9 +429,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Adding two registers into a third
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, eax, mem, rdi, rsi } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().lea(eax, mem(rdi, rsi, 1));
+   * const asm = new Assembler().lea(eax, mem(rdi, rsi, 1));
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x8d, 0x04, 0x37, // lea eax, [rdi+rsi*1]
+   * ));
    * ```
    */
   lea(dst: X86Register, src: X86Memory): this {
@@ -366,9 +451,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Saving a callee-saved register
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rbx } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().push(rbx).pop(rbx);
+   * const asm = new Assembler().push(rbx).pop(rbx);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x53, // push rbx
+   *   0x5b, // pop rbx
+   * ));
    * ```
    */
   push(src: X86Register): this {
@@ -384,9 +474,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Restoring a callee-saved register
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, r12 } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().push(r12).pop(r12);
+   * const asm = new Assembler().push(r12).pop(r12);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x41, 0x54, // push r12
+   *   0x41, 0x5c, // pop r12
+   * ));
    * ```
    */
   pop(dst: X86Register): this {
@@ -403,9 +498,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Widening a flag
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, al, eax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().movzx(eax, al);
+   * const asm = new Assembler().movzx(eax, al);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x0f, 0xb6, 0xc0, // movzx eax, al
+   * ));
    * ```
    */
   movzx(dst: X86Register, src: X86Operand): this {
@@ -422,11 +521,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example An endless loop
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/x86_64";
    *
    * const a = new Assembler();
    * const top = a.label();
    * a.bind(top).jmp(top);
+   * assert.deepEqual(a.bytes(), Uint8Array.of(0xeb, 0xfe)); // top: jmp top
    * ```
    */
   jmp(target: Label | X86Register): this {
@@ -442,9 +543,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Calling a function whose address is in rax
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rax } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().call(rax);
+   * const asm = new Assembler().call(rax);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0xff, 0xd0, // call rax
+   * ));
    * ```
    */
   call(target: Label | X86Register): this {
@@ -459,9 +564,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Returning
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().ret();
+   * const asm = new Assembler().ret();
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0xc3, // ret
+   * ));
    * ```
    */
   ret(): this {
@@ -476,9 +585,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Padding
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().nop();
+   * const asm = new Assembler().nop();
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x90, // nop
+   * ));
    * ```
    */
   nop(): this {
@@ -493,9 +606,13 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Trapping
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().int3();
+   * const asm = new Assembler().int3();
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0xcc, // int3
+   * ));
    * ```
    */
   int3(): this {
@@ -510,9 +627,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Before dividing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, rcx } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().cqo().idiv(rcx);
+   * const asm = new Assembler().cqo().idiv(rcx);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x48, 0x99, // cqo
+   *   0x48, 0xf7, 0xf9, // idiv rcx
+   * ));
    * ```
    */
   cqo(): this {
@@ -527,9 +649,14 @@ export class Assembler extends X86SimdAssembler {
    *
    * @example Before dividing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Assembler, ecx } from "@bcpl/jit-memory/x86_64";
    *
-   * new Assembler().cdq().idiv(ecx);
+   * const asm = new Assembler().cdq().idiv(ecx);
+   * assert.deepEqual(asm.bytes(), Uint8Array.of(
+   *   0x99, // cdq
+   *   0xf7, 0xf9, // idiv ecx
+   * ));
    * ```
    */
   cdq(): this {
@@ -563,11 +690,19 @@ export class Assembler extends X86SimdAssembler {
  *
  * @example Three forms of one condition
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, al, eax, ecx } from "@bcpl/jit-memory/x86_64";
  *
  * const a = new Assembler();
  * const done = a.label();
  * a.cmp(eax, ecx).jl(done).setl(al).cmovl(eax, ecx).bind(done).ret();
+ * assert.deepEqual(a.bytes(), Uint8Array.of(
+ *   0x39, 0xc8, // cmp eax, ecx
+ *   0x7c, 0x06, // jl done
+ *   0x0f, 0x9c, 0xc0, // setl al
+ *   0x0f, 0x4c, 0xc1, // cmovl eax, ecx
+ *   0xc3, // done: ret
+ * ));
  * ```
  */
 export type ConditionForms =

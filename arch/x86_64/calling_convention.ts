@@ -35,11 +35,16 @@ import {
  *
  * @example Saving what a convention wants kept
  * ```ts
- * import { WINDOWS_X64 } from "@bcpl/jit-memory/x86_64";
  * import assert from "node:assert/strict";
+ * import { Assembler, WINDOWS_X64 } from "@bcpl/jit-memory/x86_64";
  *
- * const kept = WINDOWS_X64.calleeSaved.map((register) => register.name);
- * assert.ok(kept.includes("rdi") && kept.includes("rsi"));
+ * const asm = new Assembler();
+ * for (const register of WINDOWS_X64.calleeSaved) asm.push(register);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0x53, 0x55, 0x57, 0x56, // push rbx; push rbp; push rdi; push rsi
+ *   0x41, 0x54, 0x41, 0x55, // push r12; push r13
+ *   0x41, 0x56, 0x41, 0x57, // push r14; push r15
+ * ));
  * ```
  */
 export interface X86CallingConvention {
@@ -137,14 +142,19 @@ export const WINDOWS_X64: X86CallingConvention = Object.freeze({
  *
  * @example Adding the first two arguments, wherever it runs
  * ```ts
- * import { Assembler, callingConvention, eax, mem } from "@bcpl/jit-memory/x86_64";
  * import assert from "node:assert/strict";
+ * import { Assembler, callingConvention, eax, mem } from "@bcpl/jit-memory/x86_64";
  *
  * const cc = callingConvention();
+ * assert.equal(cc.name, Deno.build.os === "windows" ? "win64" : "sysv");
  * const [a, b] = cc.integerArguments;
- * const code = new Assembler().lea(eax, mem(a, b, 1)).ret().bytes();
- * assert(code.length === 4 || code.length === 5);
- * assert(cc.name === "sysv" || cc.name === "win64");
+ * const asm = new Assembler().lea(eax, mem(a, b, 1)).ret();
+ * assert.deepEqual(
+ *   asm.bytes(),
+ *   cc.name === "win64"
+ *     ? Uint8Array.of(0x8d, 0x04, 0x11, 0xc3) // lea eax, [rcx+rdx*1]; ret
+ *     : Uint8Array.of(0x8d, 0x04, 0x37, 0xc3), // lea eax, [rdi+rsi*1]; ret
+ * );
  * ```
  */
 export function callingConvention(): X86CallingConvention {

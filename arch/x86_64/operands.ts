@@ -22,10 +22,16 @@ import { X86Register } from "./registers.ts";
  *
  * @example Addressing an array element
  * ```ts
- * import { mem, qword, rdi, rsi } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ * import { Assembler, mem, qword, rax, rdi, rsi } from "@bcpl/jit-memory/x86_64";
  *
  * const element = qword(mem(rdi, rsi, 8, 16)); // QWORD PTR [rdi+rsi*8+16]
- * console.log(element.scale, element.displacement); // 8 16
+ * assert.equal(element.scale, 8);
+ * assert.equal(element.displacement, 16);
+ * assert.deepEqual(
+ *   new Assembler().mov(rax, element).bytes(),
+ *   Uint8Array.of(0x48, 0x8b, 0x44, 0xf7, 0x10), // mov rax, QWORD PTR [rdi+rsi*8+16]
+ * );
  * ```
  */
 export class X86Memory {
@@ -64,11 +70,18 @@ export class X86Memory {
  *
  * @example Three addressing forms
  * ```ts
- * import { mem, rbp, rdi, rsi } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ * import { Assembler, mem, rax, rbp, rdi, rsi } from "@bcpl/jit-memory/x86_64";
  *
- * mem(rbp, -8); // [rbp-8]
- * mem(rdi, rsi, 4); // [rdi+rsi*4]
- * mem(rdi, rsi, 4, 100); // [rdi+rsi*4+100]
+ * const asm = new Assembler()
+ *   .lea(rax, mem(rbp, -8))
+ *   .lea(rax, mem(rdi, rsi, 4))
+ *   .lea(rax, mem(rdi, rsi, 4, 100));
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0x48, 0x8d, 0x45, 0xf8, // lea rax, [rbp-8]
+ *   0x48, 0x8d, 0x04, 0xb7, // lea rax, [rdi+rsi*4]
+ *   0x48, 0x8d, 0x44, 0xb7, 0x64, // lea rax, [rdi+rsi*4+100]
+ * ));
  * ```
  */
 export function mem(
@@ -164,9 +177,13 @@ function sized(operand: X86Memory, size: MemorySize): X86Memory {
  *
  * @example Storing a byte constant
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, byte, mem, rdi } from "@bcpl/jit-memory/x86_64";
  *
- * new Assembler().mov(byte(mem(rdi)), 7); // mov BYTE PTR [rdi], 7
+ * const asm = new Assembler().mov(byte(mem(rdi)), 7);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xc6, 0x07, 0x07, // mov BYTE PTR [rdi], 7
+ * ));
  * ```
  */
 export function byte(operand: X86Memory): X86Memory {
@@ -181,9 +198,13 @@ export function byte(operand: X86Memory): X86Memory {
  *
  * @example Storing a 32-bit constant
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, dword, mem, rdi } from "@bcpl/jit-memory/x86_64";
  *
- * new Assembler().mov(dword(mem(rdi, 4)), 1000); // mov DWORD PTR [rdi+4], 1000
+ * const asm = new Assembler().mov(dword(mem(rdi, 4)), 1000);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xc7, 0x47, 0x04, 0xe8, 0x03, 0x00, 0x00, // mov DWORD PTR [rdi+4], 1000
+ * ));
  * ```
  */
 export function dword(operand: X86Memory): X86Memory {
@@ -198,9 +219,13 @@ export function dword(operand: X86Memory): X86Memory {
  *
  * @example Storing a 64-bit constant
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Assembler, mem, qword, rsp } from "@bcpl/jit-memory/x86_64";
  *
- * new Assembler().mov(qword(mem(rsp, 8)), -1); // mov QWORD PTR [rsp+8], -1
+ * const asm = new Assembler().mov(qword(mem(rsp, 8)), -1);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0x48, 0xc7, 0x44, 0x24, 0x08, 0xff, 0xff, 0xff, 0xff, // mov QWORD PTR [rsp+8], -1
+ * ));
  * ```
  */
 export function qword(operand: X86Memory): X86Memory {
@@ -221,8 +246,10 @@ export function qword(operand: X86Memory): X86Memory {
  * import assert from "node:assert/strict";
  * import { Assembler, mem, rdi, xmm0, xmmword } from "@bcpl/jit-memory/x86_64";
  *
- * const code = new Assembler().vcvttpd2dq(xmm0, xmmword(mem(rdi))).bytes();
- * assert.deepEqual([...code], [0xc5, 0xf9, 0xe6, 0x07]);
+ * const asm = new Assembler().vcvttpd2dq(xmm0, xmmword(mem(rdi)));
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xc5, 0xf9, 0xe6, 0x07, // vcvttpd2dq xmm0, XMMWORD PTR [rdi]
+ * ));
  * ```
  */
 export function xmmword(operand: X86Memory): X86Memory {
@@ -240,8 +267,10 @@ export function xmmword(operand: X86Memory): X86Memory {
  * import assert from "node:assert/strict";
  * import { Assembler, mem, rdi, xmm0, ymmword } from "@bcpl/jit-memory/x86_64";
  *
- * const code = new Assembler().vcvttpd2dq(xmm0, ymmword(mem(rdi))).bytes();
- * assert.deepEqual([...code], [0xc5, 0xfd, 0xe6, 0x07]);
+ * const asm = new Assembler().vcvttpd2dq(xmm0, ymmword(mem(rdi)));
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xc5, 0xfd, 0xe6, 0x07, // vcvttpd2dq xmm0, YMMWORD PTR [rdi]
+ * ));
  * ```
  */
 export function ymmword(operand: X86Memory): X86Memory {
@@ -253,10 +282,11 @@ export function ymmword(operand: X86Memory): X86Memory {
  *
  * @example Naming a condition
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Condition } from "@bcpl/jit-memory/x86_64";
  *
  * const lessOrEqual: Condition = "le";
- * console.log(`j${lessOrEqual}`); // "jle"
+ * assert.equal(`j${lessOrEqual}`, "jle");
  * ```
  */
 export type Condition =
@@ -330,10 +360,16 @@ export const CONDITIONS: Readonly<Record<Condition, number>> = {
  *
  * @example Either kind
  * ```ts
- * import { mem, rax, rdi, type X86Operand } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ * import { Assembler, mem, rax, rcx, rdi, type X86Operand } from "@bcpl/jit-memory/x86_64";
  *
- * const operands: X86Operand[] = [rax, mem(rdi, 8)];
- * console.log(operands.length);
+ * const operands: X86Operand[] = [rcx, mem(rdi, 8)];
+ * const asm = new Assembler();
+ * for (const source of operands) asm.mov(rax, source);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0x48, 0x89, 0xc8, // mov rax, rcx
+ *   0x48, 0x8b, 0x47, 0x08, // mov rax, QWORD PTR [rdi+8]
+ * ));
  * ```
  */
 export type X86Operand = X86Register | X86Memory;
@@ -343,10 +379,13 @@ export type X86Operand = X86Register | X86Memory;
  *
  * @example A 64-bit constant
  * ```ts
- * import type { Immediate } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ * import { Assembler, type Immediate, rax } from "@bcpl/jit-memory/x86_64";
  *
  * const big: Immediate = 0x1122334455667788n;
- * console.log(typeof big);
+ * assert.deepEqual(new Assembler().mov(rax, big).bytes(), Uint8Array.of(
+ *   0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, // movabs rax, 0x1122334455667788
+ * ));
  * ```
  */
 export type Immediate = number | bigint;

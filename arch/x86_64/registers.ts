@@ -10,9 +10,13 @@
  *
  * @example Comparing registers
  * ```ts
- * import { rax, r12d } from "@bcpl/jit-memory/x86_64";
+ * import assert from "node:assert/strict";
+ * import { r12d, rax } from "@bcpl/jit-memory/x86_64";
  *
- * console.log(rax.name, rax.bits, r12d.code); // "rax" 64 12
+ * assert.equal(rax.name, "rax");
+ * assert.equal(rax.bits, 64);
+ * assert.equal(r12d.code, 12);
+ * assert.equal(`${r12d}`, "r12d");
  * ```
  */
 export class X86Register {

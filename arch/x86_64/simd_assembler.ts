@@ -22,28 +22,32 @@ import * as vector from "./vector.ts";
  * import assert from "node:assert/strict";
  * import { Assembler, xmm0, xmm1, xmm2 } from "@bcpl/jit-memory/x86_64";
  *
- * const code = new Assembler().mulsd(xmm0, xmm1).addsd(xmm0, xmm2).ret();
- * // mulsd xmm0, xmm1; addsd xmm0, xmm2; ret
- * assert.deepEqual([...code.bytes()], [
- *   0xf2, 0x0f, 0x59, 0xc1, 0xf2, 0x0f, 0x58, 0xc2, 0xc3,
- * ]);
+ * const asm = new Assembler().mulsd(xmm0, xmm1).addsd(xmm0, xmm2).ret();
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xf2, 0x0f, 0x59, 0xc1, // mulsd xmm0, xmm1
+ *   0xf2, 0x0f, 0x58, 0xc2, // addsd xmm0, xmm2
+ *   0xc3, // ret
+ * ));
  * ```
  *
  * @example Eight floats at a time with AVX and FMA
  * ```ts
  * import assert from "node:assert/strict";
- * import { Assembler, mem, rdi, rsi, ymm0, ymm1 } from "@bcpl/jit-memory/x86_64";
+ * import { Assembler, mem, rdi, rsi, ymm0 } from "@bcpl/jit-memory/x86_64";
  *
- * const code = new Assembler()
- *   .vmovups(ymm0, mem(rdi)) // vmovups ymm0, [rdi]
+ * const asm = new Assembler()
+ *   .vmovups(ymm0, mem(rdi))
  *   .vfmadd213ps(ymm0, ymm0, mem(rsi)) // ymm0 = ymm0 * ymm0 + [rsi]
  *   .vmovups(mem(rdi), ymm0)
  *   .vzeroupper()
  *   .ret();
- * assert.deepEqual([...code.bytes()], [
- *   0xc5, 0xfc, 0x10, 0x07, 0xc4, 0xe2, 0x7d, 0xa8, 0x06,
- *   0xc5, 0xfc, 0x11, 0x07, 0xc5, 0xf8, 0x77, 0xc3,
- * ]);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xc5, 0xfc, 0x10, 0x07, // vmovups ymm0, YMMWORD PTR [rdi]
+ *   0xc4, 0xe2, 0x7d, 0xa8, 0x06, // vfmadd213ps ymm0, ymm0, YMMWORD PTR [rsi]
+ *   0xc5, 0xfc, 0x11, 0x07, // vmovups YMMWORD PTR [rdi], ymm0
+ *   0xc5, 0xf8, 0x77, // vzeroupper
+ *   0xc3, // ret
+ * ));
  * ```
  *
  * @example Memory sizes: implied, or stated where GNU as needs them
@@ -51,11 +55,14 @@ import * as vector from "./vector.ts";
  * import assert from "node:assert/strict";
  * import { Assembler, dword, mem, rdi, xmm0 } from "@bcpl/jit-memory/x86_64";
  *
- * const a = new Assembler()
- *   .movsd(xmm0, mem(rdi, 8)) // movsd xmm0, QWORD PTR [rdi+8]
+ * const asm = new Assembler()
+ *   .movsd(xmm0, mem(rdi, 8)) // a movsd load is 64 bits
  *   .cvtsi2sd(xmm0, dword(mem(rdi))); // an int32 could be an int64
- * assert.equal(a.bytes().length, 9);
- * assert.throws(() => a.cvtsi2sd(xmm0, mem(rdi)), /state the memory operand's size/);
+ * assert.deepEqual(asm.bytes(), Uint8Array.of(
+ *   0xf2, 0x0f, 0x10, 0x47, 0x08, // movsd xmm0, QWORD PTR [rdi+8]
+ *   0xf2, 0x0f, 0x2a, 0x07, // cvtsi2sd xmm0, DWORD PTR [rdi]
+ * ));
+ * assert.throws(() => asm.cvtsi2sd(xmm0, mem(rdi)), /state the memory operand's size/);
  * ```
  */
 export abstract class X86SimdAssembler extends AssemblerBase {
