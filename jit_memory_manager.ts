@@ -327,6 +327,8 @@ export class JITMemoryManager implements Disposable {
     }
     region.state = "executable";
     region.mixed = false;
+    // Last: other threads may run the code from here on.
+    backend.coreSync?.synchronize();
   }
 
   /**
@@ -879,6 +881,7 @@ function patchRegion(
   if (region.writable !== undefined) {
     backend.write(offsetPointer(region.writable, start), data);
     backend.flushInstructionCache(target, data.byteLength);
+    backend.coreSync?.synchronize();
     return;
   }
   if (backend.writeMode === "thread-toggle") {
@@ -887,6 +890,7 @@ function patchRegion(
     // thread ever sees it writable.
     backend.write(target, data);
     backend.flushInstructionCache(target, data.byteLength);
+    backend.coreSync?.synchronize();
     return;
   }
   if (running) throw inUseError("patch()");
@@ -915,6 +919,7 @@ function patchRegion(
     }
     if (region.state === "executable") {
       // Switched back on the second try: the patch is done as asked.
+      backend.coreSync?.synchronize();
       if (failure !== undefined) throw failure;
       return;
     }
@@ -930,5 +935,7 @@ function patchRegion(
       },
     );
   }
+  // Also after a failed write: some of its bytes may be in place.
+  backend.coreSync?.synchronize();
   if (failure !== undefined) throw failure;
 }

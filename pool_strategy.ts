@@ -167,18 +167,43 @@ export function poolBackend(
   switch (strategy) {
     case "mprotect":
       if (threadToggle) break;
-      return protectBackend(platform);
+      return synchronizingCores(platform, protectBackend(platform));
     case "dual-map":
       if (platform.dualMapping === undefined) break;
-      return dualBackend(platform);
+      return synchronizingCores(platform, dualBackend(platform));
     case "map-jit":
       if (!threadToggle) break;
-      return mapJitBackend(platform);
+      return synchronizingCores(platform, mapJitBackend(platform));
   }
   throw new JITMemoryManagerError(
     "UNSUPPORTED",
     `The "${strategy}" strategy is not available on ${platform.os}/${platform.arch}`,
   );
+}
+
+/**
+ * The backend, with the platform's core synchronization after every batch
+ * (Linux/AArch64: other threads may run a block's code while this one
+ * writes more of it). A fresh block needs none: no thread knows it yet.
+ */
+function synchronizingCores(
+  platform: Platform,
+  backend: PoolBackend,
+): PoolBackend {
+  const cores = platform.coreSync;
+  if (cores === undefined) return backend;
+  return {
+    ...backend,
+    write(views: DualViews, writes: readonly BlockWrite[]): void {
+      if (writes.length === 0) return;
+      try {
+        backend.write(views, writes);
+      } finally {
+        // Also after a failure: some of the batch may be in place.
+        cores.synchronize();
+      }
+    },
+  };
 }
 
 /** Writes through the writable view and flushes the executable one. */

@@ -2,12 +2,14 @@
  * Linux: memory system calls made directly (syscall_library.ts), or
  * through glibc where that library cannot be loaded; dual mapping over
  * memfds; fast calls through trampoline libraries; and libgcc_s's
- * `__clear_cache` for instruction-cache coherence on AArch64.
+ * `__clear_cache` for instruction-cache coherence on AArch64, with a
+ * `membarrier` for the process's other threads (core_sync.ts).
  *
  * @module
  */
 
 import { JITMemoryManagerError } from "../errors.ts";
+import { membarrierCoreSync } from "./core_sync.ts";
 import { createDualMapping } from "./dual_mapping.ts";
 import { createFastCalls } from "./fast_calls.ts";
 import { openDebuggerInterface } from "./gdb_jit.ts";
@@ -108,7 +110,7 @@ export function createLinuxPlatform(
   }
 
   const { calls, capture } = options.calls ?? {
-    calls: libcCalls(libc, errnoReader(libc.__errno_location)),
+    calls: libcCalls(libc, errnoReader(libc.__errno_location), arch),
     capture: "next-call",
   };
   const posix = createPosixPlatform(libc, calls, {
@@ -126,11 +128,15 @@ export function createLinuxPlatform(
     pageSize: posix.pageSize,
     osError: posix.osError,
   });
+  // AArch64 needs other cores to synchronize too; x86-64 keeps them
+  // coherent (as wasmtime and V8 assume).
+  const coreSync = arch === "aarch64" ? membarrierCoreSync(calls) : undefined;
   const dlopen = options.dlopen;
-  if (dlopen === undefined) return { ...posix, dualMapping };
+  if (dlopen === undefined) return { ...posix, dualMapping, coreSync };
   return {
     ...posix,
     dualMapping,
+    coreSync,
     debuggerInterface: () =>
       openDebuggerInterface(
         arch,
@@ -166,7 +172,7 @@ export function createLinuxPlatform(
  */
 export function openLinuxPlatform(arch: Architecture): Platform {
   const libc = openLibrary(LIBC, libcSymbols).symbols;
-  const viaLibc = libcCalls(libc, errnoReader(libc.__errno_location));
+  const viaLibc = libcCalls(libc, errnoReader(libc.__errno_location), arch);
   let calls: LinuxOptions["calls"];
   try {
     calls = {

@@ -17,6 +17,7 @@ import {
   type MemoryCalls,
   posixSymbols,
 } from "./posix.ts";
+import type { Architecture } from "./types.ts";
 
 /** glibc's symbols: the POSIX set plus what Linux's features need. */
 export const libcSymbols = {
@@ -68,6 +69,18 @@ export const libcSymbols = {
     parameters: ["i32"], // int fd
     result: "i32", // int  (-1 on error)
   },
+  // glibc has no membarrier() wrapper. syscall() is variadic, but Linux's
+  // conventions pass variadic integers as they pass named ones, and the
+  // function only moves its arguments into the kernel's registers.
+  syscall: {
+    parameters: [
+      "i64", // long number
+      "i64", // ... long arguments
+      "i64",
+      "i64",
+    ],
+    result: "i64", // long  (-1 on error)
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound functions of {@linkcode libcSymbols}, or a fake of them. */
@@ -82,7 +95,15 @@ export interface LinuxCalls extends MemoryCalls {
   /** Bytes written, or `-errno`. */
   write(fd: number, buffer: Uint8Array, count: bigint): number;
   close(fd: number): number;
+  /** `membarrier(cmd, flags, cpu_id)`: see core_sync.ts. */
+  membarrier(command: number, flags: number, cpu: number): number;
 }
+
+/** `__NR_membarrier` (`<asm/unistd.h>`; AArch64 uses the generic table). */
+export const MEMBARRIER_NUMBER: Record<Architecture, number> = {
+  x86_64: 324,
+  aarch64: 283,
+};
 
 /**
  * glibc's functions in the `-errno` convention, `errno` read right after a
@@ -90,9 +111,15 @@ export interface LinuxCalls extends MemoryCalls {
  *
  * @param libc The bound functions (or a fake).
  * @param errno Reads this thread's `errno`.
+ * @param arch The CPU, for the numbers of calls made through `syscall()`.
  * @returns The calls.
  */
-export function libcCalls(libc: LinuxLibc, errno: () => number): LinuxCalls {
+export function libcCalls(
+  libc: LinuxLibc,
+  errno: () => number,
+  arch: Architecture,
+): LinuxCalls {
+  const membarrier = BigInt(MEMBARRIER_NUMBER[arch]);
   return {
     ...errnoCalls(libc, errno),
     memfd_create: errnoCall(libc.memfd_create, errno),
@@ -105,5 +132,12 @@ export function libcCalls(libc: LinuxLibc, errno: () => number): LinuxCalls {
       errno,
     ),
     close: errnoCall(libc.close, errno),
+    membarrier: errnoCall(
+      (command: number, flags: number, cpu: number) =>
+        Number(
+          libc.syscall(membarrier, BigInt(command), BigInt(flags), BigInt(cpu)),
+        ),
+      errno,
+    ),
   };
 }

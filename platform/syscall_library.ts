@@ -14,7 +14,7 @@
  */
 
 import { type ElfSymbol, writeSharedObject } from "./elf.ts";
-import type { LinuxCalls } from "./linux_calls.ts";
+import { type LinuxCalls, MEMBARRIER_NUMBER } from "./linux_calls.ts";
 import {
   type LibraryOpener,
   type LoaderCalls,
@@ -36,6 +36,7 @@ export const syscallSymbols = {
   fcntl: { parameters: ["i64", "i64", "i64"], result: "i32" },
   write: { parameters: ["i64", "buffer", "usize"], result: "i32" },
   close: { parameters: ["i64"], result: "i32" },
+  membarrier: { parameters: ["i64", "i64", "i64"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type SyscallName = keyof typeof syscallSymbols;
@@ -52,6 +53,7 @@ const NUMBERS: Record<Architecture, Record<SyscallName, number>> = {
     fcntl: 72,
     write: 1,
     close: 3,
+    membarrier: MEMBARRIER_NUMBER.x86_64,
   },
   aarch64: {
     mmap: 222,
@@ -63,6 +65,7 @@ const NUMBERS: Record<Architecture, Record<SyscallName, number>> = {
     fcntl: 25,
     write: 64,
     close: 57,
+    membarrier: MEMBARRIER_NUMBER.aarch64,
   },
 };
 
@@ -167,6 +170,8 @@ export function loadSyscalls(
       stub.fcntl(big(fd), big(command), big(argument)),
     write: (fd, buffer, count) => stub.write(big(fd), buffer, count),
     close: (fd) => stub.close(big(fd)),
+    membarrier: (command, flags, cpu) =>
+      stub.membarrier(big(command), big(flags), big(cpu)),
   };
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { CoreSynchronizer } from "./core_sync.ts";
 import type { DebuggerInterface } from "./gdb_jit.ts";
 import type { SystemErrorReason } from "../errors.ts";
 import type { FastCalls } from "./fast_calls.ts";
@@ -123,6 +124,17 @@ export interface Platform {
    * `address`. A no-op on x86-64, whose caches are coherent.
    */
   flushInstructionCache(address: Deno.PointerObject, size: number): void;
+  /**
+   * Makes code that this thread has just put in place and made executable
+   * safe for every other thread of the process to run, where the cache
+   * flush alone does not (Linux/AArch64: `membarrier` SYNC_CORE, see
+   * core_sync.ts). Called after the protection switch, never before.
+   * Absent elsewhere: x86-64 keeps other cores coherent, and Windows and
+   * macOS offer no such barrier to a process; their flush
+   * (`FlushInstructionCache`, `sys_icache_invalidate`) is all their JIT
+   * documentation asks for.
+   */
+  readonly coreSync?: CoreSynchronizer;
   /**
    * Binds JIT'd functions to dlopen-speed trampolines, where the platform
    * has a way to (Linux, Windows x64); `undefined` elsewhere, where

@@ -504,6 +504,10 @@ function hardenedLinux(
         process.record("close", fd);
         return 0;
       },
+      syscall(_number, command): bigint {
+        process.record("membarrier", Number(command));
+        return 0n;
+      },
     },
     arch,
     () => ({ __clear_cache(): void {} }),

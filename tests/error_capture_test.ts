@@ -41,7 +41,7 @@ Deno.test({
   const calls = loadSyscalls(
     Deno.build.arch as "x86_64" | "aarch64",
     PAGE,
-    libcCalls(libc, readErrno),
+    libcCalls(libc, readErrno, Deno.build.arch as "x86_64" | "aarch64"),
     Deno.dlopen,
     osErrorDescriber("linux", libc.strerror),
   );
@@ -60,7 +60,11 @@ Deno.test({
   assert.equal(calls.close(-1), -9);
   assert.equal(errnoCell[0], 9, "errno was never written");
   // Through glibc the same failures set errno, which is read at once.
-  const viaLibc = libcCalls(libc, readErrno);
+  const viaLibc = libcCalls(
+    libc,
+    readErrno,
+    Deno.build.arch as "x86_64" | "aarch64",
+  );
   assert.equal(
     viaLibc.mprotect(Deno.UnsafePointer.create(BigInt(PAGE + 1)), 4096n, 1),
     -EINVAL,

@@ -1,7 +1,12 @@
 // The Linux backend's calls, pinned over a recording fake of glibc and
 // libgcc_s; the real backend is exercised by every other test.
 import assert from "node:assert/strict";
-import { CodeBuffer, JITMemoryManager, JITMemoryManagerError } from "../mod.ts";
+import {
+  CodeBuffer,
+  CodePool,
+  JITMemoryManager,
+  JITMemoryManagerError,
+} from "../mod.ts";
 import { mapSharedAtRandom } from "../platform/dual_mapping.ts";
 import { createLinuxPlatform, type LinuxLibgcc } from "../platform/linux.ts";
 import type { Architecture, Platform } from "../platform/types.ts";
@@ -20,6 +25,10 @@ const MAP_SHARED_FIXED = 0x01 | 0x10;
 const MFD_CLOEXEC_SEALABLE_EXEC = 0x1 | 0x2 | 0x10;
 const F_ADD_SEALS = 1033;
 const SEAL_SHRINK_GROW_SEAL = 0x2 | 0x4 | 0x1;
+/** membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) */
+const REGISTER_SYNC_CORE = ["membarrier", 64, 0, 0];
+/** membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) */
+const SYNC_CORE = ["membarrier", 32, 0, 0];
 
 function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
   return {
@@ -112,9 +121,12 @@ Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to execu
     using memory = new JITMemoryManager(8192);
     process.take();
     memory.makeExecutable();
+    // The first barrier registers the process, once.
     assert.deepEqual(process.take(), [
       ["__clear_cache", "region1", "region1+8192"],
       ["mprotect", "region1", 8192n, PROT_RX],
+      REGISTER_SYNC_CORE,
+      SYNC_CORE,
     ]);
     // The first patch of executable code makes the region dual-mapped:
     // its pages never change protection, the bytes go through the view.
@@ -123,11 +135,13 @@ Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to execu
       ...conversion("region1", 8192n, 100, 2),
       ["memcpy", "region5+4100", "buffer", 4n],
       ["__clear_cache", "region1+4100", "region1+4104"],
+      SYNC_CORE,
     ]);
     memory.patch(8, [5, 6, 7, 8]);
     assert.deepEqual(process.take(), [
       ["memcpy", "region5+8", "buffer", 4n],
       ["__clear_cache", "region1+8", "region1+12"],
+      SYNC_CORE,
     ]);
     memory.makeWritable();
     memory.makeExecutable();
@@ -135,6 +149,7 @@ Deno.test("Linux/AArch64: __clear_cache(begin, end) before every switch to execu
       ["mprotect", "region1", 8192n, PROT_RW],
       ["__clear_cache", "region1", "region1+8192"],
       ["mprotect", "region1", 8192n, PROT_RX],
+      SYNC_CORE,
     ]);
   });
   assert.deepEqual(process.take(), [
@@ -162,7 +177,7 @@ Deno.test("Linux/AArch64 without libgcc_s refuses to make code executable (UNSUP
   });
 });
 
-Deno.test("Linux/AArch64: write, flush, protect, in that order, for makeExecutable(), commit() and patch()", () => {
+Deno.test("Linux/AArch64: write, flush, protect, membarrier, in that order, for makeExecutable(), commit() and patch()", () => {
   const { process, backend } = setUp("aarch64");
   const words = new Uint8Array(
     new Uint32Array([0x52800540, 0xd65f03c0]).buffer,
@@ -176,6 +191,8 @@ Deno.test("Linux/AArch64: write, flush, protect, in that order, for makeExecutab
       ["memcpy", "region1", "buffer", 8n],
       ["__clear_cache", "region1", "region1+4096"],
       ["mprotect", "region1", 4096n, PROT_RX],
+      REGISTER_SYNC_CORE,
+      SYNC_CORE,
     ]);
 
     using buffer = new CodeBuffer();
@@ -186,12 +203,14 @@ Deno.test("Linux/AArch64: write, flush, protect, in that order, for makeExecutab
       ["memcpy", "region2", "buffer", 8n],
       ["__clear_cache", "region2", "region2+8"],
       ["mprotect", "region2", 4096n, PROT_RX],
+      SYNC_CORE,
     ]);
     buffer.patch(0, words.subarray(0, 4));
     assert.deepEqual(withHints(process.take()), [
       ...conversion("region2", 4096n, 100, 3),
       ["memcpy", "region6", "buffer", 4n],
       ["__clear_cache", "region2", "region2+4"],
+      SYNC_CORE,
     ]);
   });
 });
@@ -228,6 +247,7 @@ Deno.test("Linux: where memfds and O_TMPFILE files are refused, patch() switches
       ["memcpy", "region1+4100", "buffer", 4n],
       ["__clear_cache", "region1+4100", "region1+4104"],
       ["mprotect", "region1+4096", 4096n, PROT_RX],
+      SYNC_CORE,
     ]);
     memory.patch(0, [9]);
     assert.deepEqual(process.take(), [
@@ -235,6 +255,7 @@ Deno.test("Linux: where memfds and O_TMPFILE files are refused, patch() switches
       ["memcpy", "region1", "buffer", 1n],
       ["__clear_cache", "region1", "region1+1"],
       ["mprotect", "region1", 4096n, PROT_RX],
+      SYNC_CORE,
     ]);
   });
 });
@@ -350,4 +371,78 @@ Deno.test("Linux: a writable view whose random address was taken is unmapped and
     `munmap ${0x7f0000000000n} 8192`,
     `mmap ${PROT_RW} ${MAP_SHARED} 7 4096 8192`,
   ]);
+});
+
+Deno.test("Linux/AArch64: a kernel without membarrier SYNC_CORE is asked once; code still runs, with no barrier", () => {
+  const { process, backend } = setUp("aarch64", undefined, {
+    refuseMembarrier: 22, // EINVAL: before Linux 4.16, or not for this CPU
+  });
+  withPlatform(backend, () => {
+    using buffer = new CodeBuffer();
+    buffer.commit(new Uint8Array(8));
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "membarrier"),
+      [REGISTER_SYNC_CORE],
+    );
+    assert.deepEqual(backend.coreSync?.status(), {
+      state: "unavailable",
+      errno: 22,
+    });
+    buffer.patch(0, new Uint8Array(4));
+    buffer.reset();
+    buffer.commit(new Uint8Array(8));
+    assert.equal(buffer.isCommitted(), true);
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "membarrier"),
+      [],
+    );
+  });
+});
+
+Deno.test("Linux/AArch64: a barrier refused after registration leaves the object consistent and stops the barriers", () => {
+  const { process, backend } = setUp("aarch64", undefined, {
+    failMembarrier: 1, // EPERM, as from a seccomp filter installed since
+  });
+  withPlatform(backend, () => {
+    using memory = new JITMemoryManager(4096);
+    memory.makeExecutable();
+    assert.equal(memory.isExecutable(), true);
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "membarrier"),
+      [REGISTER_SYNC_CORE, SYNC_CORE],
+    );
+    assert.deepEqual(backend.coreSync?.status(), {
+      state: "unavailable",
+      errno: 1,
+    });
+    memory.patch(0, [1, 2, 3, 4]);
+    assert.equal(memory.isExecutable(), true);
+    const calls = process.take();
+    assert.ok(calls.some((call) => call[0] === "memcpy"), "patched");
+    assert.deepEqual(calls.filter((call) => call[0] === "membarrier"), []);
+  });
+});
+
+Deno.test("Linux/AArch64: a code pool's batch is flushed, protected, then followed by one barrier (both strategies)", () => {
+  for (const strategy of ["mprotect", "dual-map"] as const) {
+    const { process, backend } = setUp("aarch64");
+    withPlatform(backend, () => {
+      using pool = new CodePool({ strategy });
+      pool.add(new Uint8Array(8));
+      process.take();
+      pool.addMany([new Uint8Array(8), new Uint8Array(8)]);
+      const calls = process.take().map((call) => call[0]);
+      // One barrier for the batch, after its last flush and protection.
+      assert.deepEqual(
+        calls.filter((name) => name === "membarrier"),
+        ["membarrier"],
+        strategy,
+      );
+      assert.equal(calls.at(-1), "membarrier", strategy);
+      assert.ok(calls.includes("__clear_cache"), strategy);
+      if (strategy === "mprotect") {
+        assert.equal(calls.at(-2), "mprotect", strategy);
+      }
+    });
+  }
 });

@@ -20,7 +20,15 @@ export interface LinuxScript {
   refuseTemporaryFiles?: number;
   /** Make `mprotect` to an executable protection fail with this errno. */
   refuseExecutableProtect?: number;
+  /** Make `membarrier` registration fail with this errno (22: EINVAL). */
+  refuseMembarrier?: number;
+  /** Make every `membarrier` command after registration fail (errno). */
+  failMembarrier?: number;
 }
+
+/** `__NR_membarrier` on x86-64 and AArch64. */
+const MEMBARRIER_NUMBERS = new Set([324n, 283n]);
+const MEMBARRIER_REGISTER_SYNC_CORE = 1n << 6n;
 
 const MAP_FIXED = 0x10;
 const PROT_EXEC = 0x4;
@@ -120,6 +128,17 @@ export function fakeLinuxLibc(
     close(fd): number {
       process.record("close", fd);
       return 0;
+    },
+    syscall(number, command, flags, cpu): bigint {
+      if (!MEMBARRIER_NUMBERS.has(BigInt(number))) {
+        return BigInt(fail(38)); // ENOSYS: the fake knows no other call
+      }
+      process.record("membarrier", Number(command), Number(flags), Number(cpu));
+      const registering = BigInt(command) === MEMBARRIER_REGISTER_SYNC_CORE;
+      const refusal = registering
+        ? script.refuseMembarrier
+        : script.failMembarrier;
+      return refusal === undefined ? 0n : BigInt(fail(refusal));
     },
   };
 }
