@@ -65,6 +65,17 @@ export interface CodePoolOptions {
    * its zero words are `udf #0`, which traps too.)
    */
   fill?: boolean;
+  /**
+   * Whether other workers may run this pool's code (default `true`). Then,
+   * on Linux/AArch64, every batch that writes code ends with a `membarrier`
+   * that makes the cores running the process's other threads synchronize
+   * their instruction stream, so none runs bytes it fetched before the
+   * write. That barrier costs a few microseconds, more than an `add()`
+   * itself: set `false` when only the worker that owns the pool calls its
+   * functions. Elsewhere this option changes nothing (x86-64 keeps cores
+   * coherent; Windows and macOS have no such barrier).
+   */
+  sharedWithWorkers?: boolean;
 }
 
 /** Options of {@linkcode CodePool.add}. */
@@ -259,6 +270,13 @@ export class CodePool implements Disposable {
       );
     }
     this.#fill = options.fill ?? true;
+    const shared = options.sharedWithWorkers ?? true;
+    if (typeof shared !== "boolean") {
+      throw new JITMemoryManagerError(
+        "INVALID_ARGUMENT",
+        `sharedWithWorkers must be true or false, got ${show(shared)}`,
+      );
+    }
     const strategy = options.strategy ?? "auto";
     if (!["auto", "mprotect", "dual-map", "map-jit"].includes(strategy)) {
       throw new JITMemoryManagerError(
@@ -271,6 +289,7 @@ export class CodePool implements Disposable {
     this.#backend = poolBackend(
       this.#platform,
       strategy === "auto" ? autoStrategy(this.#platform) : strategy,
+      shared,
     );
   }
 

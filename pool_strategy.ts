@@ -155,6 +155,8 @@ export function autoStrategy(platform: Platform): PoolStrategy {
  *
  * @param platform The platform backend.
  * @param strategy The strategy.
+ * @param sharedWithWorkers Whether other threads may run the code, so
+ *   that each batch of new code ends with the platform's core barrier.
  * @returns The backend.
  * @throws {JITMemoryManagerError} `UNSUPPORTED` where the platform lacks
  * the strategy.
@@ -162,18 +164,21 @@ export function autoStrategy(platform: Platform): PoolStrategy {
 export function poolBackend(
   platform: Platform,
   strategy: PoolStrategy,
+  sharedWithWorkers = true,
 ): PoolBackend {
   const threadToggle = platform.writeMode === "thread-toggle";
+  const shared = (backend: PoolBackend): PoolBackend =>
+    sharedWithWorkers ? synchronizingCores(platform, backend) : backend;
   switch (strategy) {
     case "mprotect":
       if (threadToggle) break;
-      return synchronizingCores(platform, protectBackend(platform));
+      return shared(protectBackend(platform));
     case "dual-map":
       if (platform.dualMapping === undefined) break;
-      return synchronizingCores(platform, dualBackend(platform));
+      return shared(dualBackend(platform));
     case "map-jit":
       if (!threadToggle) break;
-      return synchronizingCores(platform, mapJitBackend(platform));
+      return shared(mapJitBackend(platform));
   }
   throw new JITMemoryManagerError(
     "UNSUPPORTED",
@@ -183,8 +188,10 @@ export function poolBackend(
 
 /**
  * The backend, with the platform's core synchronization after every batch
- * (Linux/AArch64: other threads may run a block's code while this one
- * writes more of it). A fresh block needs none: no thread knows it yet.
+ * of new code (Linux/AArch64: other threads may run a block's code while
+ * this one writes more of it). A fresh block needs none: no thread knows
+ * it yet; nor does a batch of trap fill only: no thread may run released
+ * code.
  */
 function synchronizingCores(
   platform: Platform,
@@ -195,7 +202,10 @@ function synchronizingCores(
   return {
     ...backend,
     write(views: DualViews, writes: readonly BlockWrite[]): void {
-      if (writes.length === 0) return;
+      if (!writes.some((write) => write.bytes !== undefined)) {
+        backend.write(views, writes);
+        return;
+      }
       try {
         backend.write(views, writes);
       } finally {

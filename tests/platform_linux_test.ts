@@ -446,3 +446,32 @@ Deno.test("Linux/AArch64: a code pool's batch is flushed, protected, then follow
     });
   }
 });
+
+Deno.test("Linux/AArch64: a pool not shared with workers issues no barrier, nor does releasing code (trap fill)", () => {
+  const { process, backend } = setUp("aarch64");
+  withPlatform(backend, () => {
+    using shared = new CodePool({ strategy: "dual-map" });
+    const span = shared.add(new Uint8Array(8));
+    process.take();
+    span.release(); // filled with traps: no thread may run it any more
+    const release = process.take().map((call) => call[0]);
+    assert.ok(release.includes("memcpy"), "the trap fill is written");
+    assert.ok(!release.includes("membarrier"));
+
+    using own = new CodePool({ sharedWithWorkers: false });
+    own.add(new Uint8Array(8));
+    own.addMany([new Uint8Array(8), new Uint8Array(8)]).forEach((piece) =>
+      piece.release()
+    );
+    const calls = process.take().map((call) => call[0]);
+    assert.ok(calls.includes("__clear_cache"));
+    assert.ok(!calls.includes("membarrier"));
+  });
+  assert.throws(
+    () => new CodePool({ sharedWithWorkers: "no" as unknown as boolean }),
+    (error) =>
+      error instanceof JITMemoryManagerError &&
+      error.code === "INVALID_ARGUMENT" &&
+      /sharedWithWorkers/.test(error.message),
+  );
+});
