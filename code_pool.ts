@@ -67,13 +67,14 @@ export interface CodePoolOptions {
   fill?: boolean;
   /**
    * Whether other workers may run this pool's code (default `true`). Then,
-   * on Linux/AArch64, every batch that writes code ends with a `membarrier`
-   * that makes the cores running the process's other threads synchronize
-   * their instruction stream, so none runs bytes it fetched before the
-   * write. That barrier costs a few microseconds, more than an `add()`
-   * itself: set `false` when only the worker that owns the pool calls its
-   * functions. Elsewhere this option changes nothing (x86-64 keeps cores
-   * coherent; Windows and macOS have no such barrier).
+   * on AArch64 (Linux and Windows), every batch that writes code ends with
+   * a barrier (`membarrier`, `FlushProcessWriteBuffers`) that makes the
+   * cores running the process's other threads synchronize their
+   * instruction stream, so none runs bytes it fetched before the write.
+   * The barrier costs microseconds, more than an `add()` itself: set
+   * `false` when only the worker that owns the pool calls its functions.
+   * Elsewhere this option changes nothing (x86-64 keeps cores coherent;
+   * macOS offers no such barrier).
    */
   sharedWithWorkers?: boolean;
 }
@@ -231,8 +232,14 @@ export class CodePool implements Disposable {
    * import assert from "node:assert/strict";
    * import { CodePool, Instruction } from "@bcpl/jit-memory";
    *
-   * // "dual-map" needs Linux's memfds; "mprotect" works on Linux and Windows.
-   * const strategy = Deno.build.os === "linux" ? "dual-map" : "mprotect";
+   * // "dual-map" needs Linux's memfds, "map-jit" Apple silicon; "mprotect"
+   * // works everywhere else.
+   * const { os, arch } = Deno.build;
+   * const strategy = os === "linux"
+   *   ? "dual-map"
+   *   : os === "darwin" && arch === "aarch64"
+   *   ? "map-jit"
+   *   : "mprotect";
    * using pool = new CodePool({ strategy, granularity: 16 });
    * assert.equal(pool.strategy, strategy);
    *

@@ -127,12 +127,10 @@ export interface Platform {
   /**
    * Makes code that this thread has just put in place and made executable
    * safe for every other thread of the process to run, where the cache
-   * flush alone does not (Linux/AArch64: `membarrier` SYNC_CORE, see
-   * core_sync.ts). Called after the protection switch, never before.
-   * Absent elsewhere: x86-64 keeps other cores coherent, and Windows and
-   * macOS offer no such barrier to a process; their flush
-   * (`FlushInstructionCache`, `sys_icache_invalidate`) is all their JIT
-   * documentation asks for.
+   * flush alone does not (AArch64: Linux's `membarrier`, Windows's
+   * `FlushProcessWriteBuffers`; see core_sync.ts). Called after the
+   * protection switch, never before. Absent on x86-64, whose cores are
+   * kept coherent, and on macOS, which offers a process no such barrier.
    */
   readonly coreSync?: CoreSynchronizer;
   /**

@@ -2,7 +2,8 @@
  * Windows: kernel32's VirtualAlloc family.
  *
  * Written from Microsoft's documentation of VirtualAlloc, VirtualProtect,
- * VirtualFree, GetSystemInfo, FlushInstructionCache and FormatMessageW; no
+ * VirtualFree, GetSystemInfo, FlushInstructionCache,
+ * FlushProcessWriteBuffers and FormatMessageW; no
  * Windows machine runs this project's CI, so the tests pin the native calls
  * with a recording fake.
  *
@@ -10,6 +11,7 @@
  */
 
 import { codeAlignment, trapBytes } from "./architecture.ts";
+import { flushProcessWriteBuffersCoreSync } from "./core_sync.ts";
 import { openLibrary } from "./open_library.ts";
 import { errorReason, systemError } from "./native_error.ts";
 import { trapFiller } from "./trap_fill.ts";
@@ -46,6 +48,10 @@ export const kernel32Symbols = {
   },
   GetSystemInfo: {
     parameters: ["buffer"], // LPSYSTEM_INFO lpSystemInfo
+    result: "void",
+  },
+  FlushProcessWriteBuffers: {
+    parameters: [],
     result: "void",
   },
   GetCurrentProcess: {
@@ -239,6 +245,13 @@ export function createWindowsPlatform(
         );
       }
     },
+    // On ARM64 the other processors running the process's threads must
+    // synchronize too (core_sync.ts); x86-64 keeps them coherent.
+    coreSync: arch === "aarch64"
+      ? flushProcessWriteBuffersCoreSync(() =>
+        kernel32.FlushProcessWriteBuffers()
+      )
+      : undefined,
   };
 }
 

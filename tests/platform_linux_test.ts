@@ -29,6 +29,10 @@ const SEAL_SHRINK_GROW_SEAL = 0x2 | 0x4 | 0x1;
 const REGISTER_SYNC_CORE = ["membarrier", 64, 0, 0];
 /** membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) */
 const SYNC_CORE = ["membarrier", 32, 0, 0];
+/** membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) */
+const REGISTER_EXPEDITED = ["membarrier", 16, 0, 0];
+/** membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) */
+const EXPEDITED = ["membarrier", 8, 0, 0];
 
 function fakeLibgcc(process: FakeProcess): LinuxLibgcc {
   return {
@@ -46,7 +50,7 @@ function setUp(
   const process = new FakeProcess();
   let loads = 0;
   const backend = createLinuxPlatform(
-    fakeLinuxLibc(process, script),
+    fakeLinuxLibc(process, { arch, ...script }),
     arch,
     () => {
       loads++;
@@ -373,16 +377,36 @@ Deno.test("Linux: a writable view whose random address was taken is unmapped and
   ]);
 });
 
-Deno.test("Linux/AArch64: a kernel without membarrier SYNC_CORE is asked once; code still runs, with no barrier", () => {
+Deno.test("Linux/AArch64: a kernel without SYNC_CORE gets the plain expedited membarrier, whose interrupt return synchronizes too", () => {
   const { process, backend } = setUp("aarch64", undefined, {
-    refuseMembarrier: 22, // EINVAL: before Linux 4.16, or not for this CPU
+    refuseMembarrier: { 64: 22 }, // EINVAL: Linux 4.14 and 4.15
   });
   withPlatform(backend, () => {
     using buffer = new CodeBuffer();
     buffer.commit(new Uint8Array(8));
     assert.deepEqual(
       process.take().filter((call) => call[0] === "membarrier"),
-      [REGISTER_SYNC_CORE],
+      [REGISTER_SYNC_CORE, REGISTER_EXPEDITED, EXPEDITED],
+    );
+    assert.deepEqual(backend.coreSync?.status(), { state: "expedited" });
+    buffer.patch(0, new Uint8Array(4));
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "membarrier"),
+      [EXPEDITED],
+    );
+  });
+});
+
+Deno.test("Linux/AArch64: a kernel with neither barrier is asked once; code still runs, with no barrier", () => {
+  const { process, backend } = setUp("aarch64", undefined, {
+    refuseMembarrier: { 64: 22, 16: 22 }, // before Linux 4.14
+  });
+  withPlatform(backend, () => {
+    using buffer = new CodeBuffer();
+    buffer.commit(new Uint8Array(8));
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "membarrier"),
+      [REGISTER_SYNC_CORE, REGISTER_EXPEDITED],
     );
     assert.deepEqual(backend.coreSync?.status(), {
       state: "unavailable",
@@ -399,27 +423,58 @@ Deno.test("Linux/AArch64: a kernel without membarrier SYNC_CORE is asked once; c
   });
 });
 
-Deno.test("Linux/AArch64: a barrier refused after registration leaves the object consistent and stops the barriers", () => {
+Deno.test("Linux/AArch64: a barrier refused after registration: EPERM stops the barriers, ENOMEM is tried again; objects stay consistent", () => {
   const { process, backend } = setUp("aarch64", undefined, {
-    failMembarrier: 1, // EPERM, as from a seccomp filter installed since
+    refuseMembarrier: { 32: 12 }, // ENOMEM, as old kernels may
   });
   withPlatform(backend, () => {
     using memory = new JITMemoryManager(4096);
     memory.makeExecutable();
+    memory.patch(0, [1, 2, 3, 4]);
     assert.equal(memory.isExecutable(), true);
     assert.deepEqual(
       process.take().filter((call) => call[0] === "membarrier"),
+      [REGISTER_SYNC_CORE, SYNC_CORE, SYNC_CORE],
+    );
+    assert.deepEqual(backend.coreSync?.status(), { state: "sync-core" });
+  });
+
+  const denied = setUp("aarch64", undefined, {
+    refuseMembarrier: { 32: 1 }, // EPERM, as from a seccomp filter since
+  });
+  withPlatform(denied.backend, () => {
+    using memory = new JITMemoryManager(4096);
+    memory.makeExecutable();
+    assert.equal(memory.isExecutable(), true);
+    assert.deepEqual(
+      denied.process.take().filter((call) => call[0] === "membarrier"),
       [REGISTER_SYNC_CORE, SYNC_CORE],
     );
-    assert.deepEqual(backend.coreSync?.status(), {
+    assert.deepEqual(denied.backend.coreSync?.status(), {
       state: "unavailable",
       errno: 1,
     });
     memory.patch(0, [1, 2, 3, 4]);
     assert.equal(memory.isExecutable(), true);
-    const calls = process.take();
+    const calls = denied.process.take();
     assert.ok(calls.some((call) => call[0] === "memcpy"), "patched");
     assert.deepEqual(calls.filter((call) => call[0] === "membarrier"), []);
+  });
+});
+
+Deno.test("Linux/AArch64: a membarrier binding that throws never makes a commit fail", () => {
+  const { process, backend } = setUp("aarch64", undefined, {
+    throwFromMembarrier: true,
+  });
+  withPlatform(backend, () => {
+    using buffer = new CodeBuffer();
+    buffer.commit(new Uint8Array(8));
+    assert.equal(buffer.isCommitted(), true);
+    assert.deepEqual(
+      process.take().filter((call) => call[0] === "membarrier"),
+      [REGISTER_SYNC_CORE, REGISTER_EXPEDITED],
+    );
+    assert.equal(backend.coreSync?.status().state, "unavailable");
   });
 });
 

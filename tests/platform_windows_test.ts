@@ -62,6 +62,9 @@ function fakeKernel32(process: FakeProcess, script: Script = {}): Kernel32 {
       process.record("FlushInstructionCache", handle, address, size);
       return 1;
     },
+    FlushProcessWriteBuffers(): void {
+      process.record("FlushProcessWriteBuffers");
+    },
     RtlMoveMemory(destination, source, length): void {
       process.record("RtlMoveMemory", destination, source, length);
       process.copy(destination, source as BufferSource);
@@ -145,7 +148,7 @@ Deno.test("Windows: the page size comes from GetSystemInfo's dwPageSize", () => 
   });
 });
 
-Deno.test("Windows on ARM: FlushInstructionCache(GetCurrentProcess(), ...) before every switch to executable and after a patch", () => {
+Deno.test("Windows on ARM: FlushInstructionCache(GetCurrentProcess(), ...) before every switch to executable and after a patch, FlushProcessWriteBuffers last", () => {
   const { process, backend } = setUp("aarch64");
   withPlatform(backend, () => {
     using memory = new JITMemoryManager(4096);
@@ -155,6 +158,7 @@ Deno.test("Windows on ARM: FlushInstructionCache(GetCurrentProcess(), ...) befor
       ["GetCurrentProcess"],
       ["FlushInstructionCache", "0xffffffffffffffff", "region1", 4096n],
       ["VirtualProtect", "region1", 4096n, PAGE_EXECUTE_READ, "buffer"],
+      ["FlushProcessWriteBuffers"],
     ]);
     memory.patch(8, [1, 2, 3, 4]);
     assert.deepEqual(process.take(), [
@@ -163,8 +167,14 @@ Deno.test("Windows on ARM: FlushInstructionCache(GetCurrentProcess(), ...) befor
       ["GetCurrentProcess"],
       ["FlushInstructionCache", "0xffffffffffffffff", "region1+8", 4n],
       ["VirtualProtect", "region1", 4096n, PAGE_EXECUTE_READ, "buffer"],
+      ["FlushProcessWriteBuffers"],
     ]);
+    assert.deepEqual(backend.coreSync?.status(), {
+      state: "flush-process-write-buffers",
+    });
   });
+  // x86-64 needs no barrier.
+  assert.equal(setUp("x86_64").backend.coreSync, undefined);
 });
 
 Deno.test("Windows: a refused VirtualAlloc becomes SYSTEM with GetLastError and FormatMessageW's text", () => {

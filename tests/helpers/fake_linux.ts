@@ -7,6 +7,8 @@
  */
 
 import type { LinuxLibc } from "../../platform/linux.ts";
+import { MEMBARRIER_NUMBER } from "../../platform/linux_calls.ts";
+import type { Architecture } from "../../platform/types.ts";
 import { cString, type FakeProcess } from "./fake_native.ts";
 import { fakePosix } from "./fake_posix.ts";
 
@@ -20,15 +22,13 @@ export interface LinuxScript {
   refuseTemporaryFiles?: number;
   /** Make `mprotect` to an executable protection fail with this errno. */
   refuseExecutableProtect?: number;
-  /** Make `membarrier` registration fail with this errno (22: EINVAL). */
-  refuseMembarrier?: number;
-  /** Make every `membarrier` command after registration fail (errno). */
-  failMembarrier?: number;
+  /** The CPU whose system call numbers `syscall()` takes (AArch64). */
+  arch?: Architecture;
+  /** Make these `membarrier` commands fail: command → errno. */
+  refuseMembarrier?: Record<number, number>;
+  /** Make `membarrier` throw, as a broken binding would. */
+  throwFromMembarrier?: boolean;
 }
-
-/** `__NR_membarrier` on x86-64 and AArch64. */
-const MEMBARRIER_NUMBERS = new Set([324n, 283n]);
-const MEMBARRIER_REGISTER_SYNC_CORE = 1n << 6n;
 
 const MAP_FIXED = 0x10;
 const PROT_EXEC = 0x4;
@@ -130,14 +130,17 @@ export function fakeLinuxLibc(
       return 0;
     },
     syscall(number, command, flags, cpu): bigint {
-      if (!MEMBARRIER_NUMBERS.has(BigInt(number))) {
-        return BigInt(fail(38)); // ENOSYS: the fake knows no other call
+      const args = [Number(command), Number(flags), Number(cpu)];
+      if (
+        BigInt(number) !== BigInt(MEMBARRIER_NUMBER[script.arch ?? "aarch64"])
+      ) {
+        // The fake knows no other call: recorded as it came, ENOSYS.
+        process.record("syscall", Number(number), ...args);
+        return BigInt(fail(38));
       }
-      process.record("membarrier", Number(command), Number(flags), Number(cpu));
-      const registering = BigInt(command) === MEMBARRIER_REGISTER_SYNC_CORE;
-      const refusal = registering
-        ? script.refuseMembarrier
-        : script.failMembarrier;
+      process.record("membarrier", ...args);
+      if (script.throwFromMembarrier) throw new Error("broken binding");
+      const refusal = script.refuseMembarrier?.[args[0]];
       return refusal === undefined ? 0n : BigInt(fail(refusal));
     },
   };
