@@ -902,9 +902,14 @@ function patchRegion(
   let failure: unknown;
   try {
     backend.write(target, data);
-    backend.flushInstructionCache(target, data.byteLength);
   } catch (error) {
     failure = error;
+  }
+  try {
+    // Also after a failed write: some of its bytes may be in place.
+    backend.flushInstructionCache(target, data.byteLength);
+  } catch (error) {
+    failure ??= error;
   }
   try {
     backend.protect(pagesPointer, pages, "read-execute");
@@ -935,7 +940,6 @@ function patchRegion(
       },
     );
   }
-  // Also after a failed write: some of its bytes may be in place.
   backend.coreSync?.synchronize();
   if (failure !== undefined) throw failure;
 }

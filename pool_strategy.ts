@@ -23,15 +23,22 @@ import { offsetPointer } from "./validate.ts";
  *   live code, and released code is trap-filled when its pages hold no
  *   live code any more, so adding and releasing never take execute
  *   permission from code another worker may be running; `patch()` does,
- *   for the pages of the span it patches (see README, Thread safety).
+ *   for the pages of the span it patches (see docs/platforms.md, Thread
+ *   safety).
  *
- * @example Asking for dual mapping
+ * @example Asking for the strategy every platform has
  * ```ts
  * import assert from "node:assert/strict";
- * import type { PoolStrategy } from "@bcpl/jit-memory";
+ * import { CodePool, type PoolStrategy } from "@bcpl/jit-memory";
  *
- * const strategy: PoolStrategy = "dual-map";
- * assert.equal(strategy, "dual-map");
+ * // "mprotect" everywhere but Apple silicon, where MAP_JIT memory is the rule.
+ * const { os, arch } = Deno.build;
+ * const strategy: PoolStrategy = os === "darwin" && arch === "aarch64"
+ *   ? "map-jit"
+ *   : "mprotect";
+ * using pool = new CodePool({ strategy });
+ * assert.equal(pool.strategy, strategy);
+ * assert.equal(pool.stats().strategy, strategy);
  * ```
  */
 export type PoolStrategy = "mprotect" | "dual-map" | "map-jit";
@@ -222,8 +229,18 @@ function writeThrough(
   writes: readonly BlockWrite[],
 ): void {
   for (const { writable, executable, bytes, length } of writes) {
-    if (bytes === undefined) platform.fillTraps(writable, length);
-    else platform.write(writable, bytes);
+    try {
+      if (bytes === undefined) platform.fillTraps(writable, length);
+      else platform.write(writable, bytes);
+    } catch (error) {
+      // Some of the bytes may be in place: the cache must see them too.
+      try {
+        platform.flushInstructionCache(executable, length);
+      } catch {
+        // the write's failure is the one to report
+      }
+      throw error;
+    }
     platform.flushInstructionCache(executable, length);
   }
 }
