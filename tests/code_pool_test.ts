@@ -616,7 +616,7 @@ for (const strategy of STRATEGIES) {
   );
 
   // Under qemu-user a batch this size takes a minute per failure point:
-  // the emulated run takes a tenth of it (named in README).
+  // the emulated run takes a tenth of it (named in docs/reliability.md).
   const pieceCount = EMULATED ? 20_000 : 200_000;
   Deno.test(
     `${strategy}: addMany() of ${

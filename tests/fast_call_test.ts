@@ -340,7 +340,7 @@ Deno.test("thousands of dropped fast functions of every result type give their s
   const regions = cases.map((testCase) => executable(testCase.code));
   // Per round and result type: functions bound at once, and some bound by
   // "auto" (129 calls each). Under qemu-user, where a call costs about a
-  // hundred times more, fewer (and says so in README).
+  // hundred times more, fewer (and docs/reliability.md says so).
   const eager = emulated ? 100 : 600;
   const automatic = emulated ? 4 : 20;
   const round = (): void => {

@@ -1105,7 +1105,7 @@ const allCommands = [
 
 const emulated = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
 // Under qemu-user a step costs far more, so that run takes fewer sequences
-// (README names it).
+// (docs/reliability.md names it).
 const runs = Number(Deno.env.get("FUZZ_RUNS") ?? (emulated ? 100 : 2000));
 const seed = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
 /** FUZZ_TRACE=1 prints each sequence before it runs (to find a crash). */

@@ -81,7 +81,7 @@ Deno.test(`leaks: ${CYCLES.toLocaleString("en")} mixed cycles, failures included
   // threads the count may drop, and it may never grow. On Windows the count
   // is of VirtualQuery's regions, which split and merge as V8 commits and
   // decommits pages of its reservations, whatever the code under test
-  // does: there the ledger above is the check (README names it).
+  // does: there the ledger above is the check (docs/development.md names it).
   if (ON_WINDOWS) return;
   if (threads[1] === threads[0]) {
     assert.equal(mappings[1], mappings[0], "mappings");

@@ -5,7 +5,7 @@
  * the prose around them. This test fails on such artefacts, on unbalanced
  * code fences, on relative links to files or headings that do not exist
  * (GitHub's heading anchors), and on a README longer than 220 lines.
- * SECURITY.md is checked too: it links into README's anchors.
+ * SECURITY.md is checked too: it links into the docs.
  *
  * Needs only --allow-read; registered the same way on every platform.
  */

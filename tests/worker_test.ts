@@ -223,7 +223,7 @@ for (const strategy of ["auto", "mprotect", "manager"] as const) {
     ? "a manager's function in a loop while its owner patches another function on its page 20,000 times"
     : `a pool's function in a loop while its owner adds and releases 20,000 others (${strategy})`;
   // Patching a page another worker runs, without switching it, needs a
-  // writable view (dual mapping: Linux); elsewhere README forbids it.
+  // writable view (dual mapping: Linux); elsewhere docs/platforms.md forbids it.
   const needsView = strategy === "manager";
   Deno.test(
     `workers: another worker calls ${what} (child process${
@@ -288,7 +288,7 @@ Deno.test("workers: a worker terminated with code mapped leaves it mapped until 
     }
   };
   // Nothing runs a terminated worker's disposal (no finalizer runs when an
-  // isolate is torn down), so its code stays mapped: README says so.
+  // isolate is torn down), so its code stays mapped: docs/platforms.md says so.
   assert.equal((await mappedBy(false)).length, 3);
   assert.deepEqual(await mappedBy(true), []);
 });

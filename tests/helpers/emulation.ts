@@ -15,7 +15,7 @@ export const EMULATED = Deno.env.get("JIT_MEMORY_EMULATOR") !== undefined;
  * from, and treats `IC IVAU` (what `__clear_cache` issues) as a no-op, so
  * it keeps running its old translation. Real AArch64 hardware honours the
  * cache maintenance jit-memory performs. Where this holds, tests check the
- * bytes at the executable address instead of running them (README names
+ * bytes at the executable address instead of running them (docs/development.md names
  * this exception).
  */
 export const VIEW_REWRITES_INVISIBLE = EMULATED;

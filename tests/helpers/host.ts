@@ -2,7 +2,7 @@
  * What the OS under test has, for the few tests that exercise a feature
  * only some OSes offer. Tests skip only such a feature, never a behaviour:
  * each helper here names what is missing, and Deno prints the skipped test
- * as `ignored`. README lists every such case.
+ * as `ignored`. docs/development.md lists every such case.
  *
  * @module
  */

@@ -282,7 +282,7 @@ export async function mappingsAround(
  * count may drop, and it may never grow (the rule leak_test.ts states).
  * Only meaningful natively: under qemu-user V8 commits and releases heap
  * pages while a slow run goes on, either way, whatever the code under
- * test does (README names the tests that skip it there).
+ * test does (docs/development.md names the tests that skip it there).
  *
  * @param counts What {@linkcode mappingsAround} measured.
  */
